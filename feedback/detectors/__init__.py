@@ -1,0 +1,1 @@
+"""One module per feedback format; ``registry.DETECTORS`` orders them."""

@@ -1,0 +1,178 @@
+"""RFC 3464 delivery status notifications (and RFC 6533 global ones).
+
+Every MTA that writes a ``message/delivery-status`` part (Postfix, Sendmail,
+Exchange, Office 365, Gmail, Amazon SES, Exim with DSN...) is read here. The
+human-readable part fills in what the machine part leaves out: Postfix and
+Exchange often put the remote server's full answer only in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+
+from ..models import BOUNCE, DELIVERY, OTHER
+from ..parse import Parsed, content_type, decode_header, normalise_address, part_text
+from ..reasons import clean_status
+from .base import Detection, Finding
+from .text import recipient_blocks
+
+DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
+
+
+def field_blocks(text: str) -> list[dict[str, str]]:
+    """RFC 822-style field groups separated by blank lines; keys lower-cased.
+
+    A group without a blank line before a repeated Final-Recipient is split
+    there too: some MTAs (old Exchange, Domino) omit the separator.
+    """
+    blocks: list[dict[str, str]] = []
+    cur: dict[str, str] = {}
+    last = ""
+    for line in text.split("\n"):
+        if not line.strip():
+            if cur:
+                blocks.append(cur)
+                cur, last = {}, ""
+            continue
+        if line[0] in " \t" and last:
+            cur[last] += " " + line.strip()
+            continue
+        m = _FIELD.match(line)
+        if not m:
+            continue
+        key = m.group(1).lower()
+        if key == "final-recipient" and "final-recipient" in cur:
+            blocks.append(cur)
+            cur = {}
+        if key == "original-recipient" and "final-recipient" in cur and "action" in cur:
+            blocks.append(cur)
+            cur = {}
+        if key not in cur:
+            cur[key] = m.group(2).strip()
+        last = key
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def dsn_text(part: Message) -> str:
+    """The delivery-status part as text, whatever the parser made of it."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        chunks = []
+        for block in payload:
+            if isinstance(block, Message):
+                chunks.append("\n".join(f"{k}: {decode_header(v)}" for k, v in block.items()))
+                body = block.get_payload()
+                # A block the parser could not split (no blank line) lands in the body.
+                if isinstance(body, str) and body.strip():
+                    chunks.append(body)
+        return "\n\n".join(chunks)
+    return part_text(part)
+
+
+def typed_value(value: str) -> tuple[str | None, str]:
+    """Split "rfc822; addr" / "smtp; 550 ..." into (type, value)."""
+    if ";" in value:
+        t, _, v = value.partition(";")
+        if re.fullmatch(r"\s*[A-Za-z0-9-]+\s*", t):
+            return t.strip().upper(), v.strip()
+    return None, value.strip()
+
+
+class DSNDetector:
+    """Reads the machine-readable delivery-status part."""
+
+    name = "dsn"
+
+    def detect(self, msg: Parsed) -> Detection | None:
+        parts = msg.parts_of_type(*DSN_TYPES)
+        if not parts:
+            return None
+        text = "\n\n".join(dsn_text(p) for p in parts)
+        return self.from_fields(msg, text)
+
+    def from_fields(self, msg: Parsed, text: str) -> Detection | None:
+        blocks = field_blocks(text)
+        per_message: dict[str, str] = {}
+        recipients: list[dict[str, str]] = []
+        for b in blocks:
+            if "final-recipient" in b or "original-recipient" in b or "x-actual-recipient" in b:
+                recipients.append(b)
+            else:
+                for k, v in b.items():
+                    per_message.setdefault(k, v)
+        if not recipients:
+            return None
+        findings = []
+        human = recipient_blocks(msg)
+        for b in recipients:
+            findings.append(self._finding(b, human))
+        kinds = {f.kind for f in findings}
+        kind = BOUNCE if BOUNCE in kinds else (DELIVERY if DELIVERY in kinds else OTHER)
+        return Detection(
+            kind=kind,
+            findings=findings,
+            detector=self.name,
+            reporting_mta=typed_value(per_message.get("reporting-mta", ""))[1] or None,
+            arrival_date=per_message.get("arrival-date") or None,
+        )
+
+    def _finding(self, b: dict[str, str], human: dict[str, str]) -> Finding:
+        rcpt = None
+        for key in ("final-recipient", "original-recipient", "x-actual-recipient"):
+            if b.get(key):
+                rcpt = normalise_address(typed_value(b[key])[1])
+                if rcpt:
+                    break
+        orig = normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
+        dtype, diag = typed_value(b.get("diagnostic-code", ""))
+        action = (b.get("action") or "").strip().lower() or None
+        status_field = b.get("status", "")
+        status = clean_status(status_field)
+        # The text part often holds the remote server's full answer (Postfix:
+        # "host x said: 550 ..."); use it where the machine part is thin.
+        extra = human.get((rcpt or "").lower(), "")
+        if extra and (not diag or len(diag) < 20 or (status or "").endswith(".0.0")):
+            diag = f"{diag} {extra}".strip() if diag else extra
+        kind = BOUNCE
+        if action and action.split()[0] in ("delivered", "relayed", "expanded"):
+            kind = DELIVERY
+        elif status and status.startswith("2."):
+            kind = DELIVERY
+        remote = typed_value(b.get("remote-mta", ""))[1] or None
+        return Finding(
+            recipient=rcpt,
+            status=status,
+            action=action,
+            diagnostic=diag,
+            diagnostic_type=dtype,
+            remote_mta=remote,
+            original_recipient=orig,
+            last_attempt_date=b.get("last-attempt-date") or None,
+            will_retry_until=b.get("will-retry-until") or None,
+            kind=kind,
+            # "Status: 5.0.0 (permanent failure)" from SES 2011 and others.
+            permanent=True if "permanent" in status_field.lower() else None,
+        )
+
+
+class InlineDSNDetector(DSNDetector):
+    """DSN fields written into a text part (mangled by a relay or a list server)."""
+
+    name = "dsn-inline"
+
+    def detect(self, msg: Parsed) -> Detection | None:
+        for _, part in msg.parts:
+            if part.is_multipart() or content_type(part) not in ("text/plain", "message/delivery-status", "text/delivery-status"):
+                continue
+            text = part_text(part)
+            low = text.lower()
+            if "final-recipient:" in low and ("status:" in low or "action:" in low):
+                # Only the part before the quoted original: that holds our fields.
+                det = self.from_fields(msg, text)
+                if det:
+                    return det
+        return None

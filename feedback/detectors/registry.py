@@ -1,0 +1,21 @@
+"""The detectors, in order: most authoritative first; the first that answers decides."""
+
+from __future__ import annotations
+
+from .arf import ARFDetector
+from .autoreply import AutoReplyDetector
+from .base import Detector
+from .dsn import DSNDetector, InlineDSNDetector
+from .mdn import MDNDetector
+from .sns import SNSDetector
+from .text import TextBounceDetector
+
+DETECTORS: tuple[Detector, ...] = (
+    SNSDetector(),  # SES's own JSON: exact types from the source
+    ARFDetector(),  # RFC 5965 machine-readable complaint
+    MDNDetector(),  # read receipts are reports too, but never feedback
+    DSNDetector(),  # RFC 3464 machine-readable bounce
+    InlineDSNDetector(),  # DSN fields in a text part
+    TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
+    AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched
+)

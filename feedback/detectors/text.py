@@ -1,0 +1,251 @@
+"""Plain-text bounces: the human-readable report most MTAs write before the original.
+
+qmail, Exim, Courier, Sendmail v5, Yahoo, Gmail's and Mail.ru's own wording,
+Exchange 2003, Notes, IMail, DragonFly and many filters send no
+machine-readable part. They all follow one of a few layouts:
+
+    <rcpt@example.com>:                       qmail, Yahoo, OpenSMTPD, Zoho
+    remote host said: 550 ...
+
+      rcpt@example.com                        Exim, Mail.ru, Gmail
+        SMTP error from remote mail server after RCPT TO:...: 550 ...
+
+    rcpt@example.com: 550 ... / ... to <rcpt@example.com> ...: 550 ...
+                                              one line: Sendmail, DragonFly
+
+so one reader splits the report into per-recipient blocks: a recipient's
+block starts at the line that names it and runs to the next recipient or the
+end of the report (the original's marker).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import BOUNCE
+from ..original import ORIGINAL_MARKERS
+from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
+from .base import Detection, Finding
+
+# Senders of bounces: RFC 3464 section 2 and every MTA's postmaster alias.
+DAEMON_LOCAL = re.compile(
+    r"^(?:mailer-daemon|mailer_daemon|mailerdaemon|postmaster|mail-daemon|maildaemon|mail\.daemon|mmdf|"
+    r"bounces?|bounce-notification|mdaemon|smtp|mail|mailadmin|nobody|root|daemon|system|"
+    r"mail-delivery-system|delivery-status|no-?reply|noreply-mail|mailerdaemon\w*|postoffice|"
+    r"double-bounce|mailer)$",
+    re.I,
+)
+DAEMON_NAME = re.compile(
+    r"mail delivery (?:subsystem|system|service|agent)|mailer[- ]daemon|postmaster|"
+    r"mail administrator|delivery status notification|internet mail delivery|mail system|"
+    r"microsoft outlook|mail delivery",
+    re.I,
+)
+BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|not (?:be )?delivered|delivery (?:status notification|failure|failed|problem|notification|report)|"
+    r"returned mail|returning message|mail delivery (?:failed|failure|error|system)|failure notice|"
+    r"delivery has failed|could not be delivered|rejected|nondeliverable|non[- ]?delivery|"
+    r"bounce|warning: (?:could not|message)|unable to deliver|mail failure|delivery error|"
+    r"failed delivery|message delivery failure|permanent error|delivery incomplete|"
+    r"mail could not|mail system error|delayed mail|delivery delayed|"
+    r"error sending|sending failed|message not delivered|notificaci[oó]n|"
+    r"zustellung|unzustellbar|non remis|non recapitable|"
+    r"メール|配送|エラー|不達|返送|Недостав|не может быть доставлено|доставлен",
+    re.I,
+)
+PERMANENT_TEXT = re.compile(
+    r"permanent(?:ly)? (?:error|fatal|failure|failed)|failed permanently|fatal errors?|"
+    r"this is a permanent error|could not be delivered|has been rejected|i'?ve given up|"
+    r"unable to deliver|was not delivered|couldn'?t be delivered|delivery has failed",
+    re.I,
+)
+TEMPORARY_TEXT = re.compile(
+    r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will retry|still trying|"
+    r"not yet been delivered|has not been delivered yet|is still in (?:the )?queue|"
+    r"warning: message|delivery attempts will continue|persistent",
+    re.I,
+)
+# Lines of boilerplate that name addresses which are never the failed recipient.
+_SENDER_CONTEXT = re.compile(r"mail from:|envelope-from|return-path|reply-to|sender address|^from:|^to:|^cc:", re.I)
+
+
+def looks_like_bounce(msg: Parsed) -> bool:
+    """Whether the envelope and headers say this is a non-delivery report."""
+    if msg.header("x-failed-recipients"):
+        return True
+    local = msg.sender.split("@")[0] if msg.sender else ""
+    from_raw = msg.header("from")
+    daemon = bool(local and DAEMON_LOCAL.match(local)) or bool(DAEMON_NAME.search(from_raw))
+    return_path = msg.header("return-path")
+    null_sender = return_path.strip() in ("<>", "") and "return-path" in {k.lower() for k in msg.msg.keys()}
+    subj = bool(BOUNCE_SUBJECT.search(msg.subject))
+    return (daemon and (subj or null_sender or not msg.subject)) or (null_sender and subj) or (daemon and _body_says_bounce(msg))
+
+
+_BODY_BOUNCE = re.compile(
+    r"could not be delivered|wasn'?t able to deliver|unable to deliver|delivery (?:to the following|has failed|failed)|"
+    r"undeliverable|permanent error|following (?:address(?:es)?|recipients?) (?:failed|had)|returned to sender|"
+    r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered",
+    re.I,
+)
+
+
+def _body_says_bounce(msg: Parsed) -> bool:
+    return bool(_BODY_BOUNCE.search(msg.body_text[:4000]))
+
+
+def report_text(msg: Parsed) -> str:
+    """The human-readable report: the body up to the quoted original."""
+    text = msg.body_text
+    m = ORIGINAL_MARKERS.search(text)
+    if m:
+        return text[: m.start()]
+    # No marker: stop at an embedded header block (a quoted original without one).
+    h = re.search(r"\n\n(?:Return-Path|Received|Message-ID|DKIM-Signature): ", text, re.I)
+    return text[: h.start()] if h else text
+
+
+def _excluded(msg: Parsed) -> set[str]:
+    """Addresses that are the bounce's own parties, never a failed recipient."""
+    out = set()
+    for h in ("from", "to", "reply-to", "return-path", "sender", "cc", "delivered-to", "x-original-to"):
+        for a in addresses(msg.header(h)):
+            out.add(a.lower())
+    return out
+
+
+_HEAD_LINE = re.compile(
+    r"^\s*(?:(?:[-*•]|\d+[.)])\s*)?(?:to:|recipient:|original recipient:|rcpt to:|address:|recipients?:|"
+    r"failed recipient:|destinataire:|target mail address:|被送信者|宛先)?\s*[<\"'(]?"
+    r"([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+?)[>\"')]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
+    re.I,
+)
+
+
+def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
+    """{recipient (lower-cased): the text the report gives about it}."""
+    if report is None:
+        report = report_text(msg)
+    lines = report.split("\n")
+    excluded = _excluded(msg)
+    heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
+    for i, line in enumerate(lines):
+        if _SENDER_CONTEXT.search(line):
+            continue
+        m = _HEAD_LINE.match(line)
+        if not m:
+            continue
+        addr = normalise_address(m.group(1))
+        if not addr or addr.lower() in excluded or _is_daemon(addr):
+            continue
+        heads.append((i, addr, line[m.end(1) :]))
+    blocks: dict[str, str] = {}
+    for n, (i, addr, rest) in enumerate(heads):
+        end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        if heads[n + 1 : n + 2] and heads[n + 1][1].lower() == addr.lower():
+            end = heads[n + 1][0]
+        body = [rest.strip(" \t:>\"'")] + [ln.strip() for ln in lines[i + 1 : end]]
+        # A block ends at the first paragraph break after some text: what
+        # follows is boilerplate ("Please check the address...").
+        out: list[str] = []
+        for ln in body:
+            if not ln and any(out) and len(" ".join(out)) > 40:
+                break
+            if ln:
+                out.append(ln)
+        key = addr.lower()
+        blocks[key] = (blocks.get(key, "") + " " + " ".join(out)).strip()
+    return blocks
+
+
+def _is_daemon(addr: str) -> bool:
+    return bool(DAEMON_LOCAL.match(addr.split("@")[0])) and not addr.lower().startswith(("root@", "mail@", "system@"))
+
+
+class TextBounceDetector:
+    """A non-delivery report without a delivery-status part."""
+
+    name = "text"
+
+    def detect(self, msg: Parsed) -> Detection | None:
+        if not looks_like_bounce(msg):
+            return None
+        report = report_text(msg)
+        blocks = recipient_blocks(msg, report)
+        excluded = _excluded(msg)
+        failed_hdr = [a for a in addresses(msg.header("x-failed-recipients")) if a.lower() not in excluded or True]
+        recipients: list[str] = list(blocks)
+        if failed_hdr:
+            # Exim and Gmail name the failed recipients in a header: authoritative.
+            recipients = [a.lower() for a in failed_hdr]
+        if not recipients:
+            found = [a for a in addresses(report) if a.lower() not in excluded and not _is_daemon(a)]
+            recipients = [a.lower() for a in found[:1]] if found else []
+        if not recipients:
+            recipients = _flufl_recipients(msg, excluded)
+        if not recipients:
+            return None
+        whole = _condense(report)
+        permanent = _permanence(report)
+        findings = []
+        original_case = {a.lower(): a for a in addresses(report) + failed_hdr}
+        for r in recipients:
+            diag = blocks.get(r, "")
+            if len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
+                diag = (diag + " " + whole).strip()
+            findings.append(
+                Finding(
+                    recipient=original_case.get(r, r),
+                    diagnostic=diag,
+                    permanent=permanent,
+                    action="failed" if permanent is not False else "delayed",
+                    command=_command(diag),
+                )
+            )
+        return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+def _condense(report: str) -> str:
+    text = re.sub(r"[ \t]+", " ", report)
+    return re.sub(r"\n\s*\n+", "\n", text).strip()[:4000]
+
+
+def _permanence(report: str) -> bool | None:
+    head = report[:3000]
+    if PERMANENT_TEXT.search(head):
+        return True
+    if TEMPORARY_TEXT.search(head):
+        return False
+    return None
+
+
+_COMMAND = re.compile(r"\b(?:after|in reply to|response to|for) (?:end of )?(?:the )?(MAIL FROM|RCPT TO|DATA|EHLO|HELO|CONNECT|initial connection)", re.I)
+
+
+def _command(text: str) -> str | None:
+    m = _COMMAND.search(text)
+    if not m:
+        return None
+    c = m.group(1).upper()
+    return {"MAIL FROM": "MAIL", "RCPT TO": "RCPT", "INITIAL CONNECTION": "CONN", "CONNECT": "CONN"}.get(c, c)
+
+
+def _flufl_recipients(msg: Parsed, excluded: set[str]) -> list[str]:
+    """flufl.bounce's detectors, as a last resort for recipients."""
+    try:
+        from flufl.bounce import all_failures
+    except ImportError:  # pragma: no cover - a declared dependency
+        return []
+    try:
+        temporary, permanent = all_failures(msg.msg)
+    except Exception:  # noqa: BLE001 - a third-party heuristic must not stop us
+        return []
+    out = []
+    for raw in list(permanent) + list(temporary):
+        a = normalise_address(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw))
+        if a and a.lower() not in excluded and not _is_daemon(a) and ADDR_RE.fullmatch(a):
+            out.append(a.lower())
+    return sorted(set(out))
+
+
+__all__ = ["TextBounceDetector", "looks_like_bounce", "recipient_blocks", "report_text", "first_address"]

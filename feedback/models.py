@@ -1,0 +1,130 @@
+"""Value types shared by every layer: the raw message in, the event out."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+# Kinds of event (DESIGN.md "Event").
+BOUNCE = "bounce"
+COMPLAINT = "complaint"
+AUTOREPLY = "autoreply"
+DELIVERY = "delivery"
+OTHER = "other"
+KINDS = (BOUNCE, COMPLAINT, AUTOREPLY, DELIVERY, OTHER)
+
+# SES bounce types and subtypes.
+PERMANENT = "Permanent"
+TRANSIENT = "Transient"
+UNDETERMINED = "Undetermined"
+BOUNCE_SUBTYPES = {
+    PERMANENT: ("General", "NoEmail", "Suppressed", "OnAccountSuppressionList"),
+    TRANSIENT: (
+        "General",
+        "MailboxFull",
+        "MessageTooLarge",
+        "ContentRejected",
+        "AttachmentRejected",
+    ),
+    UNDETERMINED: ("Undetermined",),
+}
+
+# The reason words of DESIGN.md (Sisimai's taxonomy plus our non-bounce words).
+REASONS = (
+    "userunknown",
+    "hostunknown",
+    "mailboxfull",
+    "mesgtoobig",
+    "exceedlimit",
+    "filtered",
+    "blocked",
+    "rejected",
+    "spamdetected",
+    "virusdetected",
+    "policyviolation",
+    "securityerror",
+    "authfailure",
+    "requireptr",
+    "badreputation",
+    "notcompliantrfc",
+    "expired",
+    "suspend",
+    "hasmoved",
+    "norelaying",
+    "networkerror",
+    "systemerror",
+    "systemfull",
+    "toomanyconn",
+    "ratelimited",
+    "speeding",
+    "notaccept",
+    "contenterror",
+    "syntaxerror",
+    "mailererror",
+    "onhold",
+    "suppressed",
+    "undefined",
+    "feedback",
+    "vacation",
+    "delivered",
+)
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One message as it came from a source: its bytes and where it came from."""
+
+    data: bytes
+    source: str = ""
+    received_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event per recipient per feedback message (field names fixed by DESIGN.md)."""
+
+    kind: str
+    recipient: str | None = None
+    bounce_type: str | None = None
+    bounce_subtype: str | None = None
+    reason: str | None = None
+    status: str | None = None
+    action: str | None = None
+    diagnostic_code: str | None = None
+    reply_code: str | None = None
+    remote_mta: str | None = None
+    reporting_mta: str | None = None
+    arrival_date: str | None = None
+    last_attempt_date: str | None = None
+    will_retry_until: str | None = None
+    original_recipient: str | None = None
+    # complaints
+    feedback_type: str | None = None
+    user_agent: str | None = None
+    source_ip: str | None = None
+    # origin
+    ses_message_id: str | None = None
+    feedback_id: str | None = None
+    region: str | None = None
+    original_message_id: str | None = None
+    original_from: str | None = None
+    original_to: str | None = None
+    original_subject: str | None = None
+    original_date: str | None = None
+    correlation: dict[str, str] = field(default_factory=dict)
+    identity: str | None = None
+    # provenance
+    source: str | None = None
+    message_sha256: str | None = None
+    received_at: str | None = None
+    detector: str | None = None
+    classifier_version: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict with every field, for JSON output and storage."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))

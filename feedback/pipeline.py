@@ -1,0 +1,163 @@
+"""The pure core: a raw message in, events out. No I/O, never raises."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from email.message import Message
+
+from . import CLASSIFIER_VERSION
+from .detectors.base import Detection, Finding
+from .detectors.registry import DETECTORS
+from .identity import region_from, resolve_identity, ses_message_id
+from .models import BOUNCE, OTHER, Event, RawMessage
+from .original import find_original
+from .parse import Parsed, addresses, decode_header, parse
+from .reasons import decide
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """What classification needs from the config: identities and correlation headers."""
+
+    identities: tuple[str, ...] = ()
+    correlation_headers: tuple[str, ...] = ()
+
+
+DEFAULT_CONFIG = ClassifierConfig()
+
+
+def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
+    """Every event in one message; a message with none gives one ``recipient: null`` event."""
+    sha = hashlib.sha256(raw.data).hexdigest()
+    base = {
+        "source": raw.source,
+        "message_sha256": sha,
+        "received_at": raw.received_at,
+        "classifier_version": CLASSIFIER_VERSION,
+    }
+    try:
+        return _classify(raw, config, base)
+    except Exception as exc:  # noqa: BLE001 - the pipeline answers for any bytes
+        return [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
+
+
+def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, str | None]) -> list[Event]:
+    msg = parse(raw.data)
+    errors = list(msg.errors)
+    detection: Detection | None = None
+    for detector in DETECTORS:
+        try:
+            detection = detector.detect(msg)
+        except RecursionError:
+            errors.append(f"{detector.name}: message nested too deeply")
+            detection = None
+        except Exception as exc:  # noqa: BLE001 - one detector's bug must not stop the others
+            errors.append(f"{detector.name}: {type(exc).__name__}: {exc}"[:300])
+            detection = None
+        if detection is not None:
+            break
+    # Only errors that stopped something are worth reporting: MIME defects
+    # alone are common in bounces and harmless once a detector answered.
+    error = "; ".join(e for e in errors if not e.startswith("defect:") or detection is None) or None
+    if detection is None or not detection.findings:
+        kind = detection.kind if detection is not None else OTHER
+        return [Event(kind=kind if detection is not None and detection.kind != BOUNCE else OTHER, error=error, detector=detection.detector if detection else None, **base)]
+
+    origin = _origin(msg, detection, config)
+    events = []
+    for f in detection.findings:
+        events.append(_event(f, detection, origin, error, base))
+    return events
+
+
+def _event(f: Finding, d: Detection, origin: dict[str, object], error: str | None, base: dict[str, str | None]) -> Event:
+    kind = f.kind or d.kind
+    fields: dict[str, object] = {
+        "kind": kind,
+        "recipient": f.recipient,
+        "action": f.action,
+        "diagnostic_code": f.diagnostic[:2000] or None,
+        "remote_mta": f.remote_mta,
+        "reporting_mta": d.reporting_mta,
+        "arrival_date": d.arrival_date,
+        "last_attempt_date": f.last_attempt_date,
+        "will_retry_until": f.will_retry_until,
+        "original_recipient": f.original_recipient,
+        "detector": d.detector,
+        "error": error,
+    }
+    if kind == BOUNCE:
+        v = decide(
+            f.status,
+            f.diagnostic,
+            action=f.action,
+            reply_code=f.reply_code,
+            diagnostic_type=f.diagnostic_type,
+            command=f.command,
+            hint=f.reason,
+            permanent_hint=f.permanent,
+        )
+        fields.update(
+            reason=v.reason,
+            status=v.status,
+            bounce_type=f.bounce_type or v.bounce_type,
+            bounce_subtype=f.bounce_subtype or v.bounce_subtype,
+            reply_code=f.reply_code or _reply(f.diagnostic),
+        )
+    elif kind == "complaint":
+        fields.update(reason="feedback", feedback_type=d.feedback_type, user_agent=d.user_agent, source_ip=d.source_ip)
+    elif kind == "autoreply":
+        fields.update(reason="vacation", bounce_type="Transient", bounce_subtype="General")
+    elif kind == "delivery":
+        fields.update(reason="delivered", status=f.status)
+    fields.update(origin)
+    if kind == "complaint" and d.source_ip:
+        fields["source_ip"] = d.source_ip
+    return Event(**fields, **base)  # type: ignore[arg-type]
+
+
+def _reply(text: str) -> str | None:
+    from .reasons import find_reply_code
+
+    return find_reply_code(text)
+
+
+def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, object]:
+    """SES ids, the original's headers, correlation headers and the sending identity."""
+    original: Message | None = d.original
+    if original is None:
+        original = find_original(msg)
+    o: dict[str, object] = {}
+
+    def oh(name: str) -> str | None:
+        if original is None:
+            return None
+        return decode_header(original.get(name)) or None
+
+    o["original_message_id"] = oh("message-id")
+    o["original_from"] = oh("from")
+    o["original_to"] = oh("to")
+    o["original_subject"] = oh("subject")
+    o["original_date"] = oh("date")
+    o["feedback_id"] = oh("feedback-id")
+    sid, region = ses_message_id(o["original_message_id"])  # type: ignore[arg-type]
+    o["ses_message_id"] = sid
+    o["region"] = region or region_from(
+        o["feedback_id"], d.reporting_mta, msg.header("feedback-id"), msg.header("message-id")  # type: ignore[arg-type]
+    )
+    corr: dict[str, str] = {}
+    for h in config.correlation_headers:
+        v = oh(h)
+        if v:
+            corr[h] = v
+    o["correlation"] = corr
+    for k, v in d.origin.items():
+        if v and k != "headers_json":
+            o[k] = v
+    if o.get("ses_message_id") and not o.get("region"):
+        o["region"] = region_from(str(o.get("feedback_id") or ""))
+    forwarded_to = addresses(msg.header("to"))
+    original_from = addresses(str(o.get("original_from") or ""))
+    o["identity"] = resolve_identity(config.identities, forwarded_to[:1] + original_from[:1])
+    return o

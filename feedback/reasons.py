@@ -1,0 +1,893 @@
+"""Reason and SES bounce type from a status code and diagnostic text, as data tables.
+
+Order of evidence (as Sisimai does it, and as a postmaster reads a bounce):
+1. an address-level phrase that overrides any code (the remote server says
+   "mailbox full" under a generic 5.1.1, say);
+2. the RFC 3463 enhanced status code when it is specific;
+3. diagnostic phrases, most specific reason first, when the code is generic
+   (x.0.0, 5.7.1 ...) or missing;
+4. the code's class and subject (x.6.x media, x.7.x security), the Action
+   (delayed means it expired in the queue), the SMTP command that failed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import PERMANENT, TRANSIENT, UNDETERMINED
+
+STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-]|$)", re.M)
+
+# ---------------------------------------------------------------- status codes
+# Specific RFC 3463 / IANA registry codes. Generic ones (x.0.0, x.y.0 of most
+# subjects) are absent on purpose: they say nothing beyond their class.
+STATUS_REASON: dict[str, str] = {
+    "1.0": "userunknown",  # 5.1.0 "other address status": in practice a bad mailbox
+    "1.1": "userunknown",  # bad destination mailbox address
+    "1.2": "hostunknown",  # bad destination system address
+    "1.3": "userunknown",  # bad destination mailbox address syntax
+    "1.4": "filtered",  # destination mailbox address ambiguous
+    "1.6": "hasmoved",  # mailbox has moved, no forwarding address
+    "1.7": "rejected",  # bad sender's mailbox address syntax
+    "1.8": "rejected",  # bad sender's system address
+    "1.9": "systemerror",  # message relayed to non-compliant mailer
+    "1.10": "notaccept",  # recipient address has null MX (RFC 7505)
+    "2.0": "filtered",
+    "2.1": "filtered",  # mailbox disabled, not accepting messages
+    "2.2": "mailboxfull",
+    "2.3": "exceedlimit",  # message length exceeds administrative limit
+    "2.4": "filtered",  # mailing list expansion problem
+    "3.0": "systemerror",
+    "3.1": "systemfull",
+    "3.2": "notaccept",  # system not accepting network messages
+    "3.3": "systemerror",
+    "3.4": "mesgtoobig",
+    "3.5": "systemerror",
+    "4.0": "networkerror",
+    "4.1": "expired",  # no answer from host (retried until the queue gave up)
+    "4.2": "networkerror",
+    "4.3": "systemerror",  # directory server failure
+    "4.4": "hostunknown",  # unable to route (5.4.4); 4.4.4 below
+    "4.5": "systemfull",  # mail system congestion
+    "4.6": "networkerror",  # routing loop detected
+    "4.7": "expired",  # delivery time expired
+    "5.3": "toomanyconn",  # too many recipients
+    "5.4": "systemerror",
+    "5.5": "systemerror",
+    "5.6": "securityerror",
+    "6.0": "contenterror",
+    "6.1": "contenterror",
+    "6.2": "contenterror",
+    "6.3": "contenterror",
+    "6.5": "contenterror",
+    "6.6": "contenterror",
+    "6.7": "contenterror",
+    "6.8": "contenterror",
+    "6.9": "contenterror",
+    "6.10": "contenterror",
+    "7.0": "securityerror",
+    "7.1": "securityerror",  # delivery not authorized: refined by phrases
+    "7.2": "securityerror",
+    "7.3": "securityerror",
+    "7.4": "securityerror",
+    "7.5": "securityerror",
+    "7.6": "securityerror",
+    "7.7": "securityerror",
+    "7.8": "securityerror",
+    "7.9": "securityerror",
+    "7.10": "securityerror",
+    "7.11": "securityerror",
+    "7.12": "securityerror",
+    "7.13": "suspend",  # user account disabled
+    "7.14": "securityerror",
+    "7.15": "securityerror",
+    "7.16": "mesgtoobig",
+    "7.17": "hasmoved",  # mailbox owner has changed
+    "7.18": "hasmoved",  # domain owner has changed
+    "7.19": "securityerror",
+    "7.20": "authfailure",  # no passing DKIM signature
+    "7.21": "authfailure",
+    "7.22": "authfailure",
+    "7.23": "authfailure",  # SPF validation failed
+    "7.24": "authfailure",
+    "7.25": "requireptr",  # reverse DNS validation failed
+    "7.26": "authfailure",  # multiple authentication checks failed (DMARC)
+    "7.27": "notaccept",  # sender address has null MX
+    "7.28": "spamdetected",  # mail flood detected
+    "7.29": "securityerror",
+    "7.30": "securityerror",
+}
+# Temporary codes whose meaning differs from their permanent twin.
+TEMP_STATUS_REASON: dict[str, str] = {
+    "1.0": "onhold",
+    "2.1": "suspend",
+    "4.4": "networkerror",
+    "5.3": "systemerror",
+    "7.1": "blocked",
+    "7.2": "blocked",
+}
+# A code that only says "refused for some policy reason": phrases decide.
+WEAK_REASONS = {"securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined"}
+
+
+def status_reason(status: str | None) -> str | None:
+    """The reason a specific status code means by itself, or None."""
+    if not status:
+        return None
+    cls, _, rest = status.partition(".")
+    if cls == "4" and rest in TEMP_STATUS_REASON:
+        return TEMP_STATUS_REASON[rest]
+    if cls == "2":
+        return "delivered"
+    return STATUS_REASON.get(rest)
+
+
+# ---------------------------------------------------------------- phrases
+# (reason, phrases). Phrases are regular expressions over lower-cased,
+# whitespace-folded diagnostic text. The comment names the MTA or provider
+# whose wording it is.
+def _rx(*phrases: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in phrases))
+
+
+# Tier 1: checked before the status code; an explicit statement about the
+# mailbox beats a generic or wrong code (e.g. "550 5.1.1 ... mailbox full").
+TIER1: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "mailboxfull",
+        _rx(
+            r"mailbox (?:is )?full",
+            r"mailbox (?:size limit )?exceeded",
+            r"mailbox has exceeded",
+            r"mailbox quota",
+            r"mailbox would exceed",
+            r"full mailbox",
+            r"mailfolder is full",
+            r"(?:account|user|mailbox|maildir|recipient) (?:is )?over (?:the )?(?:disk )?quota",
+            r"over (?:the allowed )?quota",
+            r"over (?:disk )?quota",
+            r"quota (?:exceeded|violation|full)",
+            r"exceeded (?:its|his|her|their)? ?(?:mailbox |disk )?quota",
+            r"exceeding (?:its|their) (?:mailbox )?quota",
+            r"exceeds? (?:the )?(?:mailbox |storage )?quota",
+            r"disk quota",
+            r"exceeded storage allocation",
+            r"(?:does not have|not) enough (?:storage )?space",
+            r"insufficient (?:disk|storage) space",
+            r"user'?s space has been used up",
+            r"too much mail data",  # NTT docomo
+            r"mailbox exceeded the local limit",
+            r"user has too many messages",
+            r"boite du destinataire pleine",  # Orange/Wanadoo
+            r"mail file size exceeds the maximum size allowed",
+            r"recipient reached disk quota",
+            r"inbox is full",
+            r"storage (?:is )?full",
+        ),
+    ),
+    (
+        "mesgtoobig",
+        _rx(
+            r"message (?:is )?too (?:big|large)",
+            r"message size exceeds",
+            r"message (?:length|size) (?:exceeds|is larger than|larger than)",
+            r"max(?:imum)? message size",
+            r"exceeded maximum inbound message size",
+            r"message file too big",
+            r"size limit exceeded",
+            r"mail size limit",
+            r"email too large",
+            r"taille limite du message atteinte",
+            r"line limit exceeded",
+            r"exceeds size limit",
+            r"message exceeds (?:the )?(?:local |fixed |maximum )?size",
+            r"size of the message exceeds",
+        ),
+    ),
+    (
+        "exceedlimit",
+        _rx(
+            r"message header size exceeds limit",
+            r"message too large for this",
+            r"exceeds? (?:the )?(?:recipient'?s? )?(?:administrative|local) limit",
+        ),
+    ),
+    (
+        "suspend",
+        _rx(
+            r"(?:is|has been|currently|account|mailbox|user) (?:temporarily )?(?:suspended|deactivated|frozen)",
+            r"account (?:is )?disabled",
+            r"account has been disabled",
+            r"(?:email )?account that you tried to reach is disabled",
+            r"(?:mailbox|account) (?:is )?(?:inactive|locked)",
+            r"mailbox is frozen",
+            r"this mailbox is disabled",
+            r"recipient suspend",
+            r"is a deactivated mailbox",
+            r"inactive user",
+            r"invalid/inactive user",
+            r"temporarily inactive",
+            r"boite du destinataire archivee",
+            r"user (?:account )?suspended",
+            r"account is locked",
+            r"temporary locked",
+            r"mailbox unavailable or access denied",
+            r"disabled or discontinued",
+        ),
+    ),
+    (
+        "hasmoved",
+        _rx(r"no longer on server", r"has moved", r"no longer (?:available|valid|active) at this"),
+    ),
+    (
+        "norelaying",
+        _rx(
+            r"relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited|not allowed)",
+            r"not (?:permitted|allowed) to relay",
+            r"unable to relay",
+            r"relaying mail to .* is not allowed",
+            r"insecure mail relay",
+            r"not an open relay",
+            r"as a relay",
+            r"we don'?t handle mail for",
+            r"that domain isn'?t in my list of allowed rcpthosts",
+            r"not configured to relay",
+            r"not local host",
+            r"requires authentication when attempting to send to a non-local",
+        ),
+    ),
+]
+
+# Tier 2: the common reasons, checked when the code is generic or missing.
+TIER2: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "authfailure",
+        _rx(
+            r"dmarc",
+            r"spf (?:check|validation)?:? ?fail",
+            r"sender policy framework",
+            r"spf (?:record|settings|policy)",
+            r"not allowed to send (?:mail )?from .* per it'?s spf",
+            r"is not allowed to send mail",
+            r"dkim (?:signature )?(?:fail|invalid|did not verify)",
+            r"no (?:valid|passing) dkim",
+            r"unauthenticated email",
+            r"authentication (?:checks )?fail(?:ed|ure)? .*(?:spf|dkim|dmarc)",
+            r"//spf\.pobox\.com",
+        ),
+    ),
+    (
+        "requireptr",
+        _rx(
+            r"ptr record",
+            r"reverse dns",
+            r"rdns",
+            r"cannot find your hostname",
+            r"ip name lookup failed",
+            r"reverse (?:lookup|resolution)",
+            r"no ptr",
+            r"unresolvable relay host name",
+            r"generic dns ptr",
+            r"reverse lookup",
+            r"client host rejected: cannot find your",
+            r"mismatches client ip",
+            r"unverifiable sending ip",
+        ),
+    ),
+    (
+        "notcompliantrfc",
+        _rx(
+            r"not rfc ?5322 compliant",
+            r"rfcmessagenoncompliant",
+            r"duplicate header",
+            r"multiple (?:\w+ )?headers",
+            r"not compliant with rfc",
+        ),
+    ),
+    (
+        "badreputation",
+        _rx(
+            r"low reputation",
+            r"poor reputation",
+            r"bad reputation",
+            r"reputation of the sending",
+            r"sender reputation",
+            r"ip reputation",
+        ),
+    ),
+    (
+        "speeding",
+        _rx(
+            r"rate limit(?:ed|ing)?",
+            r"too many (?:messages|emails|mails)",
+            r"sending rate",
+            r"rate of unsolicited mail",
+            r"exceeded the max emails per hour",
+            r"temporarily deferred due to .* rate",
+            r"try again later.*too many",
+            r"unusual rate",
+            r"message rate",
+        ),
+    ),
+    (
+        "userunknown",
+        _rx(
+            r"user(?:name)? (?:is )?unknown",
+            r"unknown (?:local[- ]part|user|recipient|mailbox|address|e-?mail address)",
+            r"no such (?:user|mailbox|recipient|address|account|local user|person)",
+            r"(?:user|recipient|mailbox|address|account|addressee) (?:does ?n[o']t|doesnt) exist",
+            r"(?:user|recipient|mailbox|address|account|addressee) (?:was |is )?not (?:found|known|listed|exist)",
+            r"(?:user|recipient|mailbox|account) not found",
+            r"invalid (?:recipient|mailbox|user|address|e-?mail address|account)",
+            r"recipient (?:address )?(?:is )?invalid",
+            r"(?:bad|illegal) (?:destination )?(?:mailbox|recipient|address)",
+            r"mailbox (?:unavailable|not available|does not exist|is unavailable)",
+            r"address (?:rejected|unknown|not found|does not exist|invalid|not valid)",
+            r"recipient (?:rejected|unknown|not found|no longer)",
+            r"unknown or illegal alias",
+            r"not a (?:valid|known) (?:user|recipient|mailbox)",
+            r"is not a valid mailbox",
+            r"not our customer",
+            r"unrouteable address",  # Exim: no router accepted the address
+            r"unrouteable mail domain",
+            r"sorry, no mailbox here by that name",  # qmail
+            r"no mailbox here by that name",
+            r"this user doesn'?t have a .* account",  # Gmail
+            r"the email account that you tried to reach does not exist",  # Gmail
+            r"user doesn'?t have",
+            r"no account by that name",
+            r"account (?:is )?(?:unavailable|not available)",
+            r"(?:mailbox|user|recipient) unavailable",
+            r"address no longer exists",
+            r"is not a known user",
+            r"delivery to the following recipients? failed",
+            r"550 5\.1\.1",
+            r"#5\.1\.1",
+            r"destination addresses were unknown",
+            r"does not have an? (?:email|mail) ?(?:account|address)",
+            r"we do not relay",
+            r"no valid recipients",
+            r"requested action not taken: mailbox unavailable",
+            r"recipient address rejected: (?:undeliverable|access denied|user)",
+            r"resolver\.adr\.recipnotfound",  # Exchange
+            r"resolver\.adr\.exrecipnotfound",
+            r"not listed in",
+            r"no such person",
+            r"unknown address",
+            r"address not present in directory",
+            r"the recipient.*does not exist",
+            r"dosn'?t exist",
+            r"mailbox not found",
+            r"mailbox (?:is )?not (?:available|known)",
+            r"unknown account",
+            r"non-?existent (?:user|address|account|mailbox)",
+            r"no mail box available for this user",
+            r"this address no longer accepts mail",
+            r"is not valid",
+            r"no such address",
+        ),
+    ),
+    (
+        "filtered",
+        _rx(
+            r"refused due to recipient preferences",  # Facebook
+            r"recipient is only accepting mail from specific",  # AOL
+            r"message rejected due to user rules",
+            r"(?:is|are) not accepting (?:any )?mail",
+            r"user reject",
+            r"you have been blocked by the recipient",
+            r"this account is protected by",
+            r"resolver\.rst\.notauthorized",  # Exchange
+            r"has restricted sms e-mail",  # AT&T
+            r"bounced address",  # SendGrid
+            r"extended inactivity",
+            r"refuse to receive mail",  # Willcom
+            r"receiver refused",
+            r"blocked by the recipient",
+            r"filtered by recipient",
+            r"filtered",
+        ),
+    ),
+    (
+        "rejected",
+        _rx(
+            r"sender (?:address )?(?:rejected|refused|blacklisted|denied|is spammer|is in my black list|not pre-approved|verify failed)",
+            r"sender (?:email )?address rejected",
+            r"(?:bad|invalid|bogus|unroutable) (?:sender|mail from|envelope sender)",
+            r"domain of sender address .* does not exist",
+            r"sender domain (?:must exist|is empty|not found|does not exist|rejected)",
+            r"null sender is not allowed",
+            r"empty envelope senders? not allowed",
+            r"mail from not owned by user",
+            r"batv",
+            r"backscatter",
+            r"returned mail not accepted here",
+            r"no third-party dsns",
+            r"unsigned dsn",
+            r"email address is not verified",
+            r"not allowed to post",
+            r"not subscribed to this group",  # Google Groups
+            r"address is on senderfilterconfig list",
+            r"emetteur invalide",
+            r"envelope blocked",
+            r"fully qualified email address required",
+            r"mail from: .* rejected",
+            r"denied \[bouncedeny\]",
+            r"senders? (?:are )?not (?:allowed|permitted)",
+            r"not permitted to send",
+            r"from: domain is invalid",
+            r"your access to submit messages",
+            r"after mail from",
+            r"in reply to mail from command",
+            r"administrative prohibition",
+            r"access denied",
+        ),
+    ),
+    (
+        "hostunknown",
+        _rx(
+            r"(?:host|domain) (?:or domain name )?(?:is )?(?:unknown|not found|unreachable|does not exist|not reachable|must exist)",
+            r"unknown (?:host|domain)",
+            r"no such domain",
+            r"domain (?:name )?(?:does not exist|not exist|is invalid)",
+            r"host or domain name not found",
+            r"name or service not known",
+            r"mail domain mentioned in email address is unknown",
+            r"unknown domain name",
+            r"the account or domain may not exist",
+            r"unroutable domain",
+            r"dns (?:records? for the destination|lookup failed for)",
+            r"nxdomain",
+            r"domain not found",
+            r"no mx (?:record|or a record)",
+            r"mx lookup failed",
+            r"host not found",
+            r"recipient domain must exist",
+            r"illegal host/domain name",
+            r"cannot resolve",
+        ),
+    ),
+    (
+        "virusdetected",
+        _rx(
+            r"virus",
+            r"malware",
+            r"potentially executable attachment",
+            r"prohibited .*content",
+            r"infected",
+        ),
+    ),
+    (
+        "spamdetected",
+        _rx(
+            r"spam",
+            r"\bube\b",
+            r"junk mail",
+            r"bulk (?:e-?mail|mail)",
+            r"unsolicited",
+            r"content (?:rejected|filter)",
+            r"message content rejected",
+            r"rejected by .*(?:filter|content)",
+            r"blocked by (?:the )?(?:spam|content) filter",
+            r"suspicious",
+            r"scam",
+            r"phish",
+            r"message (?:has been )?(?:classified|identified|detected) as",
+            r"rejected as bulk",
+            r"score",
+            r"this message was blocked because its content",
+            r"appears to be (?:unsolicited|spam)",
+            r"message (?:was )?(?:considered|determined)",
+            r"high probability of being",
+            r"\bdnsbl\b|\brbl\b",
+            r"listed (?:at|on|in) (?:[\w.]+\.)?(?:spamhaus|spamcop|sorbs|barracuda)",
+        ),
+    ),
+    (
+        "toomanyconn",
+        _rx(
+            r"too many (?:connections|concurrent|smtp sessions|errors|recipients|hops)",
+            r"connection (?:rate )?limit",
+            r"maximum connection",
+            r"exceeds per-domain connection limit",
+            r"trop de connexions",
+            r"throttl",
+            r"numerous attempts",
+        ),
+    ),
+    (
+        "blocked",
+        _rx(
+            r"block(?:ed|list(?:ed)?)",
+            r"black ?list(?:ed)?",
+            r"deny ?list",
+            r"banned",
+            r"\bbanned\b",
+            r"rejected .*(?:ip|address|host|network|connection)",
+            r"(?:ip|address|host|network|connection) (?:is )?(?:rejected|refused|not allowed|denied|prohibited)",
+            r"refused to talk",
+            r"not allowed to connect",
+            r"access (?:denied|refused|forbidden)",
+            r"client host (?:rejected|\[)",
+            r"(?:your|the) (?:ip|server|host|domain|network) .*(?:listed|blocked|rejected|refused|not allowed|reputation)",
+            r"please use the smtp server of your isp",
+            r"dynamic ip",
+            r"dial-?up",
+            r"(?:listed|found) (?:in|on|at) .*(?:bl|rbl|spamhaus|spamcop|sorbs)",
+            r"spamhaus|spamcop|sorbs|barracudacentral",
+            r"connection (?:refused|rejected|dropped)",
+            r"hostname (?:lookup|verification) fail",
+            r"(?:helo|ehlo) .*(?:rejected|invalid|refused|denied)",
+            r"invalid (?:helo|ehlo)",
+            r"greylist",
+            r"poor reputation",
+            r"domain .*(?:has been )?(?:blocked|blacklisted)",
+            r"service unavailable.*(?:client|host|ip)",
+        ),
+    ),
+    (
+        "policyviolation",
+        _rx(
+            r"policy",
+            r"illegal attachment",
+            r"not accepting mail with",
+            r"members-only list",
+            r"closed mailing list",
+            r"header (?:are not accepted|error)",
+            r"message given low priority",
+            r"messages with multiple addresses",
+            r"protocol violation",
+            r"organizational settings",
+            r"organization policy",
+            r"not accept messages containing",
+            r"captcha",
+            r"prohibited",
+        ),
+    ),
+    (
+        "securityerror",
+        _rx(
+            r"authentication (?:required|failed|credentials)",
+            r"starttls",
+            r"tls (?:required|is required|negotiation)",
+            r"encryption (?:required|needed)",
+            r"must (?:issue|use) .*starttls",
+            r"security",
+            r"certificate",
+            r"authentication",
+            r"unauthorized",
+            r"not authorized",
+        ),
+    ),
+    (
+        "expired",
+        _rx(
+            r"(?:delivery )?time ?(?:d )?out",
+            r"timed out",
+            r"(?:has been|was|been) (?:delayed|in (?:the )?queue)",
+            r"queue (?:too long|period|lifetime)",
+            r"(?:retry|queue) time(?:out)? (?:expired|exceeded|not reached)",
+            r"delivery (?:time )?expired",
+            r"message expired",
+            r"giving up",
+            r"given up",
+            r"could not be delivered (?:for|within)",
+            r"unable to deliver (?:the )?message after",
+            r"failing for a long time",
+            r"have been failing",
+            r"delivery attempts will continue",
+            r"not (?:been )?(?:collected|delivered) (?:after|within)",
+            r"could not find a gateway for",
+            r"failed to deliver to domain",
+            r"server did not respond",
+            r"retry timeout exceeded",
+            r"was not reachable within",
+            r"expired",
+            r"no answer from host",
+            r"will retry",
+            r"will be retried",
+        ),
+    ),
+    (
+        "networkerror",
+        _rx(
+            r"(?:mail|forwarding|routing) loop",
+            r"loop (?:detected|count)",
+            r"too many hops",
+            r"hop count",
+            r"message looping",
+            r"no route to host",
+            r"host is unreachable",
+            r"network (?:error|unreachable|is unreachable)",
+            r"connection (?:reset|closed|lost|timed out)",
+            r"(?:name server|dns) (?:error|failure|timeout|reply)",
+            r"malformed (?:or unexpected )?name server reply",
+            r"host name lookup failure",
+            r"unable to resolve route",
+            r"could not connect",
+            r"temporary (?:lookup|dns) failure",
+            r"try again later",
+            r"lost connection",
+        ),
+    ),
+    (
+        "systemfull",
+        _rx(r"mail system full", r"system (?:is )?full", r"out of (?:disk )?space", r"no space left"),
+    ),
+    (
+        "notaccept",
+        _rx(
+            r"null ?mx",
+            r"does not accept (?:e-?)?mail",
+            r"not accepting (?:network )?messages",
+            r"host does not accept mail",
+            r"no route for current request",
+            r"smtp protocol returned a permanent error",
+            r"accepts no mail",
+        ),
+    ),
+    (
+        "systemerror",
+        _rx(
+            r"system (?:config(?:uration)? )?error",
+            r"configuration error",
+            r"internal (?:server )?error",
+            r"local error",
+            r"server (?:error|misconfigured|configuration error)",
+            r"temporary (?:local )?(?:problem|failure|error)",
+            r"service (?:currently )?(?:not )?(?:available|unavailable)",
+            r"interrupted system call",
+            r"queue file write error",
+            r"can'?t create user output file",
+            r"aliasing/forwarding loop",
+            r"loops back to myself",
+            r"mail for .* loops back",
+            r"timeout waiting for input",
+            r"transaction failed",
+            r"error while being processed",
+            r"unexpected error",
+            r"try again",
+        ),
+    ),
+    (
+        "contenterror",
+        _rx(
+            r"8-?bit data",
+            r"invalid mime",
+            r"mime (?:complexity|header)",
+            r"improperly[- ]formatted",
+            r"unnecessary base64",
+            r"header size exceeds",
+            r"too many received",
+            r"malformed (?:message|header)",
+            r"content (?:error|not allowed)",
+            r"bare (?:lf|cr)",
+            r"binary content",
+        ),
+    ),
+    (
+        "mailererror",
+        _rx(
+            r"x-unix",
+            r"command (?:died|failed|output)",
+            r"procmail",
+            r"exit (?:code|status)",
+            r"pipe to",
+            r"unknown mailer error",
+            r"mailer error",
+            r"mda error",
+        ),
+    ),
+    (
+        "syntaxerror",
+        _rx(
+            r"syntax error",
+            r"command (?:not )?(?:recognized|unrecognized|unknown)",
+            r"bad sequence of commands",
+            r"unrecognized command",
+            r"improper command",
+            r"line too long",
+        ),
+    ),
+]
+TIER1_NAMES = {r for r, _ in TIER1}
+_REASON_RX: dict[str, re.Pattern[str]] = dict(TIER1 + TIER2)
+# Reasons whose phrases should beat a specific status code: these state a
+# cause more precise than most 5.7.x/5.1.x codes do.
+PHRASE_BEATS_CODE = {"authfailure", "requireptr", "notcompliantrfc", "badreputation", "speeding"}
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold whitespace, as every phrase table expects."""
+    return re.sub(r"\s+", " ", text).lower().strip()
+
+
+def phrase_reason(text: str, order: list[tuple[str, re.Pattern[str]]] | None = None) -> str | None:
+    """The first reason whose phrases occur in ``text`` (already folded), or None."""
+    if not text:
+        return None
+    for reason, rx in order if order is not None else TIER1 + TIER2:
+        if rx.search(text):
+            return reason
+    return None
+
+
+def matches(reason: str, text: str) -> bool:
+    """Whether ``text`` (folded) carries a phrase of ``reason``."""
+    rx = _REASON_RX.get(reason)
+    return bool(rx and rx.search(text))
+
+
+def find_status(text: str) -> str | None:
+    """The most specific enhanced status code in ``text``, or None."""
+    best = None
+    for m in STATUS_RE.finditer(text or ""):
+        code = f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
+        if int(m.group(2)) > 7:
+            continue
+        if best is None or (best.endswith(".0.0") and not code.endswith(".0.0")):
+            best = code
+        if not code.endswith(".0"):
+            break
+    return best
+
+
+def find_reply_code(text: str) -> str | None:
+    """The SMTP reply code in ``text`` (prefers 4xx/5xx), or None."""
+    for m in REPLY_RE.finditer(text or ""):
+        code = m.group(1)
+        if code[0] in "45":
+            return code
+    return None
+
+
+def clean_status(value: str | None) -> str | None:
+    """The x.y.z code out of a Status field ("5.0.0 (permanent failure)" -> 5.0.0)."""
+    if not value:
+        return None
+    m = STATUS_RE.search(value)
+    if m:
+        return f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the tables concluded for one recipient."""
+
+    reason: str
+    status: str | None
+    bounce_type: str
+    bounce_subtype: str
+
+
+def decide(
+    status: str | None,
+    diagnostic: str,
+    *,
+    action: str | None = None,
+    reply_code: str | None = None,
+    diagnostic_type: str | None = None,
+    command: str | None = None,
+    hint: str | None = None,
+    permanent_hint: bool | None = None,
+) -> Verdict:
+    """Reason, status and SES type for one bounced recipient.
+
+    ``hint`` is a reason a detector already knows from the format (an SES
+    suppression, a provider's documented code); it wins over the tables.
+    ``permanent_hint`` is what the surrounding text says of the failure
+    (qmail's "This is a permanent error", Exim's "retry timeout exceeded").
+    """
+    text = fold(diagnostic)
+    code_in_text = find_status(text)
+    st = clean_status(status)
+    if (st is None or st.endswith(".0.0")) and code_in_text and (st is None or code_in_text[0] == st[0]):
+        st = code_in_text
+    reply = reply_code or find_reply_code(text)
+    action_l = (action or "").strip().lower()
+
+    reason = hint
+    if reason is None:
+        reason = _reason(st, text, action_l, diagnostic_type, command, reply)
+
+    if st is None:
+        # Derive the class: the SMTP reply code, then what the report says.
+        if reply and reply[0] in "45":
+            st = f"{reply[0]}.0.0"
+        elif action_l.startswith(("delayed", "relayed", "delivered", "expanded")) and action_l.startswith("delayed"):
+            st = "4.0.0"
+        elif permanent_hint is False:
+            st = "4.0.0"
+        elif permanent_hint or action_l.startswith("failed"):
+            st = "5.0.0"
+    bounce_type, subtype = ses_type(reason, st, text)
+    return Verdict(reason=reason, status=st, bounce_type=bounce_type, bounce_subtype=subtype)
+
+
+def _reason(
+    st: str | None,
+    text: str,
+    action: str,
+    diagnostic_type: str | None,
+    command: str | None,
+    reply: str | None,
+) -> str:
+    if st and st.startswith("2."):
+        return "delivered"
+    # Tier 1: explicit statements about the mailbox or message size.
+    r = phrase_reason(text, TIER1)
+    if r:
+        return r
+    by_code = status_reason(st)
+    by_text = phrase_reason(text, TIER2)
+    if by_text in PHRASE_BEATS_CODE:
+        return by_text
+    if by_code and by_code not in WEAK_REASONS:
+        return by_code
+    if by_text:
+        # "5.1.1 ... blocked" still says the mailbox is refused; trust the text
+        # only where the code is generic.
+        return by_text
+    if by_code:
+        return by_code
+    dtype = (diagnostic_type or "").upper()
+    if dtype in ("X-UNIX", "X-POSTFIX"):
+        return "mailererror"
+    if st:
+        sub = st.split(".")[1]
+        if sub == "6":
+            return "contenterror"
+        if sub == "7":
+            return "securityerror"
+    if reply in ("500", "501", "502", "503", "504"):
+        return "syntaxerror"
+    if action.startswith(("delayed", "expired")):
+        return "expired"
+    if (command or "").upper() in ("EHLO", "HELO", "CONN"):
+        return "blocked"
+    if text:
+        return "onhold"
+    return "undefined"
+
+
+# SES bounce types. Permanent means "this address will not take mail": only
+# the reasons about the address itself. A 5xx for our IP, content or policy is
+# not the address's fault and must not suppress it, so it is Transient (as SES
+# itself reports ContentRejected and friends).
+_SUBTYPE = {
+    "mailboxfull": "MailboxFull",
+    "mesgtoobig": "MessageTooLarge",
+    "exceedlimit": "MessageTooLarge",
+    "spamdetected": "ContentRejected",
+    "virusdetected": "ContentRejected",
+    "contenterror": "ContentRejected",
+    "policyviolation": "ContentRejected",
+    "notcompliantrfc": "ContentRejected",
+}
+
+
+def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]:
+    """(bounce_type, bounce_subtype) in SES's vocabulary for a reason."""
+    if reason in ("userunknown", "hasmoved"):
+        return PERMANENT, "NoEmail"
+    if reason == "hostunknown":
+        return PERMANENT, "General"
+    if reason == "suppressed":
+        return PERMANENT, "Suppressed"
+    if reason == "notaccept":
+        if status and status.startswith("4"):
+            return TRANSIENT, "General"
+        return PERMANENT, "General"
+    if reason in ("undefined",) and not status:
+        return UNDETERMINED, "Undetermined"
+    if reason in ("virusdetected", "contenterror") and "attachment" in text:
+        return TRANSIENT, "AttachmentRejected"
+    return TRANSIENT, _SUBTYPE.get(reason, "General")
+
+
+def is_hard(bounce_type: str | None) -> bool:
+    """A hard bounce is a Permanent one."""
+    return bounce_type == PERMANENT

@@ -1,0 +1,1 @@
+"""Where messages come from: local files (``local``) and IMAP (``imap``)."""

@@ -1,0 +1,107 @@
+"""Local messages: .eml files, folders of them, mbox files and Maildirs."""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..models import RawMessage
+
+# An mbox separator: "From sender Day Mon dd hh:mm:ss yyyy" after a blank line.
+_FROM_ = re.compile(rb"^From \S+ +\w{3} \w{3} [ \d]?\d \d\d:\d\d")
+
+
+class SourceError(Exception):
+    """A path that cannot be read as messages."""
+
+
+def is_maildir(path: Path) -> bool:
+    """A folder with cur/ and new/ (tmp/ is optional in copies)."""
+    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def is_mbox(path: Path) -> bool:
+    """A file that holds several messages behind ``From `` lines.
+
+    A single message saved with its mbox ``From `` line (common for .eml
+    exports) is one message, not an mbox: an mbox needs a second separator,
+    or an .mbox/.mbx name.
+    """
+    if path.suffix.lower() in (".mbox", ".mbx", ".mbx2"):
+        return True
+    if path.suffix.lower() == ".eml":
+        return False
+    try:
+        with path.open("rb") as fh:
+            if fh.read(5) != b"From ":
+                return False
+            fh.readline()
+            blank = False
+            for line in fh:
+                if blank and _FROM_.match(line):
+                    return True
+                blank = line in (b"\n", b"\r\n")
+    except OSError:
+        return False
+    return False
+
+
+def iter_maildir(path: Path) -> Iterator[RawMessage]:
+    """Messages of a Maildir (new/ and cur/), in file-name order."""
+    for sub in ("new", "cur"):
+        folder = path / sub
+        for name in sorted(os.listdir(folder)):
+            if name.startswith("."):
+                continue
+            p = folder / name
+            if p.is_file():
+                yield RawMessage(data=p.read_bytes(), source=str(p))
+
+
+def iter_mbox(path: Path) -> Iterator[RawMessage]:
+    """Messages of an mbox file; source is ``path#N`` (1-based)."""
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        for n, key in enumerate(box.iterkeys(), start=1):
+            yield RawMessage(data=box.get_bytes(key, from_=False), source=f"{path}#{n}")
+    finally:
+        box.close()
+
+
+def iter_paths(paths: list[str]) -> Iterator[RawMessage]:
+    """Every message under the given paths, in a stable order."""
+    for arg in paths:
+        p = Path(arg)
+        if not p.exists():
+            raise SourceError(f"{arg}: no such file or folder")
+        if is_maildir(p):
+            yield from iter_maildir(p)
+        elif p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                rp = Path(root)
+                if is_maildir(rp):
+                    dirs[:] = [d for d in dirs if d not in ("cur", "new", "tmp")]
+                    yield from iter_maildir(rp)
+                    continue
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    fp = rp / name
+                    yield from _file(fp)
+        else:
+            yield from _file(p)
+
+
+def _file(p: Path) -> Iterator[RawMessage]:
+    if is_mbox(p):
+        yield from iter_mbox(p)
+    else:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"{p}: {exc.strerror}") from exc
+        yield RawMessage(data=data, source=str(p))
