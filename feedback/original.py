@@ -24,7 +24,6 @@ ORIGINAL_MARKERS = re.compile(
     r"|-+ ?returned message -+"
     r"|-+ ?(?:start of |begin )?(?:the )?(?:original|returned|bounced|undelivered) (?:message|mail|e-?mail)"
     r"|-+ ?the header of the original message is following"  # KDDI
-    r"|the original message was received at"
     r"|-+ ?(?:unsent|original) message below"
     r"|bounced e-?mail:"
     r"|--- original message ---"

@@ -221,6 +221,11 @@ class Parsed:
             if depth >= MAX_DEPTH:
                 continue
             payload = part.get_payload()
+            if isinstance(payload, str) and content_type(part).startswith("multipart/") and depth > 0:
+                fixed = _repair_boundary(part, _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(payload))
+                if fixed is not None:
+                    part, payload = fixed, fixed.get_payload()
+                    out[-1] = (depth, part)
             if part.is_multipart() and isinstance(payload, list) and content_type(part).startswith("multipart/"):
                 for child in reversed(payload):
                     if isinstance(child, Message):
@@ -243,6 +248,10 @@ class Parsed:
         for _, part in self.parts:
             ct = content_type(part)
             if part.is_multipart():
+                continue
+            if ct.startswith("multipart/") and isinstance(part.get_payload(), str):
+                # A multipart whose delimiters are gone: its body is all we have.
+                texts.append(part_text(part))
                 continue
             disposition = str(part.get("content-disposition", "")).lower()
             if ct == "text/plain" and "attachment" not in disposition:
@@ -286,9 +295,47 @@ def parse(data: bytes) -> Parsed:
         errors.append(f"parse: {type(exc).__name__}: {exc}")
         msg = Message()
         msg.set_payload(raw.decode("utf-8", "replace"))
+    if content_type(msg).startswith("multipart/") and not msg.is_multipart():
+        fixed = _repair_boundary(msg, raw)
+        if fixed is not None:
+            errors.append("defect: boundary in header does not match the body; used the body's")
+            msg = fixed
     for d in getattr(msg, "defects", []) or []:
         errors.append(f"defect: {type(d).__name__}")
     return Parsed(msg=msg, raw=raw, errors=errors)
+
+
+_DELIM = re.compile(rb"^--([^\s]{1,70}?)(?:--)?[ \t]*$", re.M)
+
+
+def _repair_boundary(msg: Message, raw: bytes) -> Message | None:
+    """Re-parse a multipart whose declared boundary never occurs (relays and
+    anonymisers rewrite one and not the other): take the delimiter the body uses."""
+    head, sep, body = raw.partition(b"\n\n")
+    if not sep:
+        return None
+    counts: dict[bytes, int] = {}
+    for m in _DELIM.finditer(body):
+        b = m.group(1)
+        counts[b] = counts.get(b, 0) + 1
+        if counts[b] >= 2:
+            break
+    else:
+        return None
+    boundary = m.group(1)
+    if boundary.endswith(b"--"):
+        boundary = boundary[:-2]
+    new_head = re.sub(rb'(?i)boundary\s*=\s*(?:"[^"]*"|[^;\s]+)', b'boundary="' + boundary.replace(b"\\", b"\\\\") + b'"', head, count=1)
+    if new_head == head:
+        # No boundary parameter at all (it sat on an unfolded line): add one.
+        new_head = re.sub(rb"(?im)^(content-type:[^\n]*?);?[ \t]*$", lambda m: m.group(1) + b'; boundary="' + boundary + b'"', head, count=1)
+    if new_head == head:
+        return None
+    try:
+        fixed = email.message_from_bytes(new_head + b"\n\n" + body, policy=compat32)
+    except Exception:  # noqa: BLE001
+        return None
+    return fixed if fixed.is_multipart() else None
 
 
 # ---------------------------------------------------------------- addresses
@@ -302,16 +349,18 @@ def normalise_address(addr: str | None) -> str | None:
     """Strip brackets/quotes/mailto; lower-case the domain (local part kept as sent)."""
     if not addr:
         return None
-    a = addr.strip().strip("<>\"'()[]:;,. \t")
+    a = addr.strip().strip("<>'()[]:;,. \t")
+    if a.count('"') % 2 or not re.match(r'^"[^"]*"@', a):
+        a = a.strip('"')
     if a.lower().startswith("mailto:"):
         a = a[7:]
     if a.lower().startswith("rfc822;"):
         a = a[7:].strip()
-    a = a.strip("<>\"' ")
+    a = a.strip("<>' ")
     if "@" not in a:
         return None
     local, _, domain = a.rpartition("@")
-    local = local.strip("<\"' ")
+    local = local.strip("<' ")
     domain = domain.strip("> ").rstrip(".").lower()
     if not local or not domain:
         return None

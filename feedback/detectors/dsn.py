@@ -12,7 +12,7 @@ import re
 from email.message import Message
 
 from ..models import BOUNCE, DELIVERY, OTHER
-from ..parse import Parsed, content_type, decode_header, normalise_address, part_text
+from ..parse import Parsed, addresses, content_type, decode_header, normalise_address, part_text
 from ..reasons import clean_status
 from .base import Detection, Finding
 from .text import recipient_blocks
@@ -57,6 +57,11 @@ def field_blocks(text: str) -> list[dict[str, str]]:
     return blocks
 
 
+def _raw(value: object) -> str:
+    text = decode_header(value) if not isinstance(value, str) or "=?" not in value else str(value)
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
 def dsn_text(part: Message) -> str:
     """The delivery-status part as text, whatever the parser made of it."""
     payload = part.get_payload()
@@ -64,13 +69,29 @@ def dsn_text(part: Message) -> str:
         chunks = []
         for block in payload:
             if isinstance(block, Message):
-                chunks.append("\n".join(f"{k}: {decode_header(v)}" for k, v in block.items()))
+                # Raw values: RFC 3464 fields are not RFC 2047-encoded, and an
+                # encoded-word local part (Sendmail) is the address as sent.
+                chunks.append("\n".join(f"{k}: {_raw(v)}" for k, v in block.items()))
                 body = block.get_payload()
                 # A block the parser could not split (no blank line) lands in the body.
                 if isinstance(body, str) and body.strip():
                     chunks.append(body)
         return "\n\n".join(chunks)
     return part_text(part)
+
+
+_PLAIN = re.compile(r"^[^\s@<>|/:,;]+@[^\s@<>|/:,;]+\.[^\s@<>|/:,;]+$")
+
+
+def plain_address(value: str) -> str | None:
+    """A normalised address when ``value`` is one plain address, else None."""
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        v = v[1:-1].strip()
+    if v.startswith("@") or v.startswith("|") or v.startswith("/"):
+        return None
+    a = normalise_address(v)
+    return a if a and _PLAIN.match(a) else None
 
 
 def typed_value(value: str) -> tuple[str | None, str]:
@@ -108,6 +129,7 @@ class DSNDetector:
             return None
         findings = []
         human = recipient_blocks(msg)
+        self._failed_header = addresses(msg.header("x-failed-recipients")) if len(recipients) == 1 else []
         for b in recipients:
             findings.append(self._finding(b, human))
         kinds = {f.kind for f in findings}
@@ -122,11 +144,18 @@ class DSNDetector:
 
     def _finding(self, b: dict[str, str], human: dict[str, str]) -> Finding:
         rcpt = None
+        # Final-Recipient can be a pipe, a file, a bare "@host" or a source
+        # route (Exim, Sendmail, Messaging Server): then the original is the
+        # address the sender knows.
         for key in ("final-recipient", "original-recipient", "x-actual-recipient"):
             if b.get(key):
-                rcpt = normalise_address(typed_value(b[key])[1])
+                rcpt = plain_address(typed_value(b[key])[1])
                 if rcpt:
                     break
+        if rcpt is None and len(human) == 1:
+            rcpt = next(iter(human))
+        if rcpt is None and self._failed_header:
+            rcpt = self._failed_header[0]
         orig = normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
         dtype, diag = typed_value(b.get("diagnostic-code", ""))
         action = (b.get("action") or "").strip().lower() or None
@@ -166,9 +195,12 @@ class InlineDSNDetector(DSNDetector):
 
     def detect(self, msg: Parsed) -> Detection | None:
         for _, part in msg.parts:
-            if part.is_multipart() or content_type(part) not in ("text/plain", "message/delivery-status", "text/delivery-status"):
+            ct = content_type(part)
+            broken_multipart = ct.startswith("multipart/") and isinstance(part.get_payload(), str)
+            if part.is_multipart() or not (broken_multipart or ct in ("text/plain", "message/delivery-status", "text/delivery-status")):
                 continue
-            text = part_text(part)
+            # Forwarded bounces arrive quoted ("> Final-Recipient: ...").
+            text = re.sub(r"(?m)^> ?", "", part_text(part))
             low = text.lower()
             if "final-recipient:" in low and ("status:" in low or "action:" in low):
                 # Only the part before the quoted original: that holds our fields.

@@ -29,7 +29,7 @@ from .base import Detection, Finding
 
 # Senders of bounces: RFC 3464 section 2 and every MTA's postmaster alias.
 DAEMON_LOCAL = re.compile(
-    r"^(?:mailer-daemon|mailer_daemon|mailerdaemon|postmaster|mail-daemon|maildaemon|mail\.daemon|mmdf|"
+    r"^(?:mailer-daemon|mailer_daemon|mailerdaemon|postmaster|post_master|mail-daemon|maildaemon|mail\.daemon|mmdf|"
     r"bounces?|bounce-notification|mdaemon|smtp|mail|mailadmin|nobody|root|daemon|system|"
     r"mail-delivery-system|delivery-status|no-?reply|noreply-mail|mailerdaemon\w*|postoffice|"
     r"double-bounce|mailer)$",
@@ -45,7 +45,7 @@ BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|not (?:be )?delivered|delivery (?:status notification|failure|failed|problem|notification|report)|"
     r"returned mail|returning message|mail delivery (?:failed|failure|error|system)|failure notice|"
     r"delivery has failed|could not be delivered|rejected|nondeliverable|non[- ]?delivery|"
-    r"bounce|warning: (?:could not|message)|unable to deliver|mail failure|delivery error|"
+    r"bounce|\bfail(?:ed|ure)?\b|warning: (?:could not|message)|unable to deliver|mail failure|delivery error|"
     r"failed delivery|message delivery failure|permanent error|delivery incomplete|"
     r"mail could not|mail system error|delayed mail|delivery delayed|"
     r"error sending|sending failed|message not delivered|notificaci[oó]n|"
@@ -85,7 +85,8 @@ def looks_like_bounce(msg: Parsed) -> bool:
 _BODY_BOUNCE = re.compile(
     r"could not be delivered|wasn'?t able to deliver|unable to deliver|delivery (?:to the following|has failed|failed)|"
     r"undeliverable|permanent error|following (?:address(?:es)?|recipients?) (?:failed|had)|returned to sender|"
-    r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered",
+    r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered|"
+    r"invalid (?:user|recipient) address|no such user|user unknown|mailbox unavailable",
     re.I,
 )
 
@@ -108,18 +109,22 @@ def report_text(msg: Parsed) -> str:
 def _excluded(msg: Parsed) -> set[str]:
     """Addresses that are the bounce's own parties, never a failed recipient."""
     out = set()
-    for h in ("from", "to", "reply-to", "return-path", "sender", "cc", "delivered-to", "x-original-to"):
+    for h in ("from", "to", "reply-to", "return-path", "sender", "cc", "delivered-to"):
         for a in addresses(msg.header(h)):
             out.add(a.lower())
     return out
 
 
 _HEAD_LINE = re.compile(
-    r"^\s*(?:(?:[-*•]|\d+[.)])\s*)?(?:to:|recipient:|original recipient:|rcpt to:|address:|recipients?:|"
-    r"failed recipient:|destinataire:|target mail address:|被送信者|宛先)?\s*[<\"'(]?"
-    r"([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+?)[>\"')]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
+    r"^\s*(?:(?:[-*•|]|>+|\d+[.)])\s*)?(?:to:|recipient:|original recipient:|rcpt to:|address:|recipients?:|recipient address:|"
+    r"failed recipient:|destinataire:|target mail address:|(?:undeliverable|undelivered|delivery|failed) to:?|被送信者|宛先)?\s*[<\"'(]?"
+    r"([\w.!#$%&'*+/=?^`{|}~-]+@[^\s<>\"'(),;:]+?)[>\"')]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
     re.I,
 )
+
+
+# Sendmail's per-recipient verdict: "554 <rcpt@example.org>... 550 Host unknown".
+_SENDMAIL_LINE = re.compile(r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?<([^\s<>]+@[^\s<>]+)>\.\.\.")
 
 
 def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
@@ -132,11 +137,16 @@ def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
     for i, line in enumerate(lines):
         if _SENDER_CONTEXT.search(line):
             continue
-        m = _HEAD_LINE.match(line)
+        m = _HEAD_LINE.match(line) or _SENDMAIL_LINE.match(line)
         if not m:
             continue
         addr = normalise_address(m.group(1))
-        if not addr or addr.lower() in excluded or _is_daemon(addr):
+        if not addr:
+            continue
+        # The bounce's own parties (its To is the original sender) count only
+        # in the strict "<rcpt>:" / bare-address layouts: people do mail
+        # themselves, but a greeting line "sender@example.com 様" is no recipient.
+        if addr.lower() in excluded and not re.match(r"^>?\s*:?\s*$|^>?:", line[m.end(1) :]):
             continue
         heads.append((i, addr, line[m.end(1) :]))
     blocks: dict[str, str] = {}
@@ -176,13 +186,26 @@ class TextBounceDetector:
         failed_hdr = [a for a in addresses(msg.header("x-failed-recipients")) if a.lower() not in excluded or True]
         recipients: list[str] = list(blocks)
         if failed_hdr:
-            # Exim and Gmail name the failed recipients in a header: authoritative.
-            recipients = [a.lower() for a in failed_hdr]
+            # Exim and Gmail name the failed recipients in a header; the report
+            # body is what the text blocks are read from, so prefer recipients
+            # named in both, then the header alone where the body names none.
+            hdr = [a.lower() for a in failed_hdr]
+            both = [a for a in recipients if a in hdr]
+            recipients = both or recipients or hdr
         if not recipients:
             found = [a for a in addresses(report) if a.lower() not in excluded and not _is_daemon(a)]
             recipients = [a.lower() for a in found[:1]] if found else []
         if not recipients:
             recipients = _flufl_recipients(msg, excluded)
+        if not recipients:
+            # The report names nobody (Verizon, Apache James): the returned
+            # message's own To is the recipient when it names exactly one.
+            from ..original import find_original
+            from ..parse import decode_header
+
+            original = find_original(msg)
+            to = addresses(decode_header(original.get("to"))) if original is not None else []
+            recipients = [to[0].lower()] if len(to) == 1 else []
         if not recipients:
             return None
         whole = _condense(report)
