@@ -26,6 +26,7 @@ ORIGINAL_MARKERS = re.compile(
     r"|-+ ?the header of the original message is following"  # KDDI
     r"|-+ ?(?:unsent|original) message below"
     r"|bounced e-?mail:"
+    r"|included is a copy of the message header"  # MXLogic
     r"|--- original message ---"
     r"|\*\*\* ?(?:original|returned) message"
     r"|-+ ?forwarded message"

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from .models import PERMANENT, TRANSIENT, UNDETERMINED
 
-STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+_REMOTE_STATUS = re.compile(r"\b[45]\d\d[ -]'?([45]\.\d{1,3}\.\d{1,3})\b")
+STATUS_RE = re.compile(r"(?<![\w.])(?<![A-Za-z_]-)([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
 REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-]|$)", re.M)
 
 # ---------------------------------------------------------------- status codes
@@ -110,6 +111,11 @@ TEMP_STATUS_REASON: dict[str, str] = {
 }
 # A code that only says "refused for some policy reason": phrases decide.
 WEAK_REASONS = {"securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined"}
+# Codes that providers use for something else than the registry says: the
+# text decides. 5.1.10 is "null MX" (RFC 7505) but Microsoft 365 sends it for
+# an unknown recipient; 5.4.1 is "no answer from host" but Exchange Online
+# sends it for a recipient refused by directory-based edge blocking.
+WEAK_CODES = {"5.1.10", "5.4.1"}
 
 
 def status_reason(status: str | None) -> str | None:
@@ -168,11 +174,20 @@ TIER1: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "exceedlimit",
+        _rx(
+            r"message header size exceeds limit",
+            r"message too large for this",
+            r"exceeds? (?:the )?(?:recipient'?s? )?(?:administrative|local) limit",
+            r"message length exceeds administrative limit",
+        ),
+    ),
+    (
         "mesgtoobig",
         _rx(
             r"message (?:is )?too (?:big|large)",
             r"message size exceeds",
-            r"message (?:length|size) (?:exceeds|is larger than|larger than)",
+            r"message size (?:exceeds|is larger than|larger than)",
             r"max(?:imum)? message size",
             r"exceeded maximum inbound message size",
             r"message file too big",
@@ -184,14 +199,6 @@ TIER1: list[tuple[str, re.Pattern[str]]] = [
             r"exceeds size limit",
             r"message exceeds (?:the )?(?:local |fixed |maximum )?size",
             r"size of the message exceeds",
-        ),
-    ),
-    (
-        "exceedlimit",
-        _rx(
-            r"message header size exceeds limit",
-            r"message too large for this",
-            r"exceeds? (?:the )?(?:recipient'?s? )?(?:administrative|local) limit",
         ),
     ),
     (
@@ -273,7 +280,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"reverse lookup",
             r"client host rejected: cannot find your",
             r"mismatches client ip",
-            r"unverifiable sending ip",
+            r"unverif[iy]able sending ip",
         ),
     ),
     (
@@ -300,7 +307,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
     (
         "speeding",
         _rx(
-            r"rate limit(?:ed|ing)?",
+            r"(?<!connection )rate limit(?:ed|ing)?",
             r"too many (?:messages|emails|mails)",
             r"sending rate",
             r"rate of unsolicited mail",
@@ -309,6 +316,45 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"try again later.*too many",
             r"unusual rate",
             r"message rate",
+        ),
+    ),
+    (
+        "mailererror",
+        _rx(
+            r"x-unix",
+            r"command (?:died|failed|output)",
+            r"procmail",
+            r"exit (?:code|status)",
+            r"pipe to",
+            r"unknown mailer error",
+            r"mailer error",
+            r"mda error",
+        ),
+    ),
+    (
+        "systemfull",
+        _rx(r"mail system full", r"system (?:is )?full", r"out of (?:disk )?space", r"no space left"),
+    ),
+    (
+        "notaccept",
+        _rx(
+            r"null ?mx",
+            r"does not accept (?:e-?)?mail",
+            r"not accepting (?:network )?messages",
+            r"host does not accept mail",
+            r"no route for current request",
+            r"smtp protocol returned a permanent error",
+            r"accepts no mail",
+        ),
+    ),
+    (
+        "virusdetected",
+        _rx(
+            r"virus",
+            r"malware",
+            r"potentially executable attachment",
+            r"prohibited .*content",
+            r"infected",
         ),
     ),
     (
@@ -324,14 +370,14 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"recipient (?:address )?(?:is )?invalid",
             r"(?:bad|illegal) (?:destination )?(?:mailbox|recipient|address)",
             r"mailbox (?:unavailable|not available|does not exist|is unavailable)",
-            r"address (?:rejected|unknown|not found|does not exist|invalid|not valid)",
-            r"recipient (?:rejected|unknown|not found|no longer)",
+            r"address (?:unknown|not found|does not exist|invalid|not valid)",
+            r"recipient address rejected: (?:unknown|invalid|user|no such|undeliverable|access denied)",
+            r"recipient (?:unknown|not found|no longer)",
             r"unknown or illegal alias",
             r"not a (?:valid|known) (?:user|recipient|mailbox)",
             r"is not a valid mailbox",
             r"not our customer",
-            r"unrouteable address",  # Exim: no router accepted the address
-            r"unrouteable mail domain",
+            r"invalid (?:final delivery )?userid",  # IMail
             r"sorry, no mailbox here by that name",  # qmail
             r"no mailbox here by that name",
             r"this user doesn'?t have a .* account",  # Gmail
@@ -419,10 +465,10 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"not permitted to send",
             r"from: domain is invalid",
             r"your access to submit messages",
-            r"after mail from",
-            r"in reply to mail from command",
+            r"access denied \((?:in reply to mail from|sender)",
+            r"recipient addresses? rejected ?: ?access denied",
             r"administrative prohibition",
-            r"access denied",
+            r"sending to/from an address that has been blacklisted",
         ),
     ),
     (
@@ -438,6 +484,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"unknown domain name",
             r"the account or domain may not exist",
             r"unroutable domain",
+            r"unroute?able (?:address|mail domain)",  # Exim: no router accepted the domain
             r"dns (?:records? for the destination|lookup failed for)",
             r"nxdomain",
             r"domain not found",
@@ -447,42 +494,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"recipient domain must exist",
             r"illegal host/domain name",
             r"cannot resolve",
-        ),
-    ),
-    (
-        "virusdetected",
-        _rx(
-            r"virus",
-            r"malware",
-            r"potentially executable attachment",
-            r"prohibited .*content",
-            r"infected",
-        ),
-    ),
-    (
-        "spamdetected",
-        _rx(
-            r"spam",
-            r"\bube\b",
-            r"junk mail",
-            r"bulk (?:e-?mail|mail)",
-            r"unsolicited",
-            r"content (?:rejected|filter)",
-            r"message content rejected",
-            r"rejected by .*(?:filter|content)",
-            r"blocked by (?:the )?(?:spam|content) filter",
-            r"suspicious",
-            r"scam",
-            r"phish",
-            r"message (?:has been )?(?:classified|identified|detected) as",
-            r"rejected as bulk",
-            r"score",
-            r"this message was blocked because its content",
-            r"appears to be (?:unsolicited|spam)",
-            r"message (?:was )?(?:considered|determined)",
-            r"high probability of being",
-            r"\bdnsbl\b|\brbl\b",
-            r"listed (?:at|on|in) (?:[\w.]+\.)?(?:spamhaus|spamcop|sorbs|barracuda)",
+            r"(?<![@\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,} does not exist",
         ),
     ),
     (
@@ -498,33 +510,29 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "blocked",
+        "spamdetected",
         _rx(
-            r"block(?:ed|list(?:ed)?)",
-            r"black ?list(?:ed)?",
-            r"deny ?list",
-            r"banned",
-            r"\bbanned\b",
-            r"rejected .*(?:ip|address|host|network|connection)",
-            r"(?:ip|address|host|network|connection) (?:is )?(?:rejected|refused|not allowed|denied|prohibited)",
-            r"refused to talk",
-            r"not allowed to connect",
-            r"access (?:denied|refused|forbidden)",
-            r"client host (?:rejected|\[)",
-            r"(?:your|the) (?:ip|server|host|domain|network) .*(?:listed|blocked|rejected|refused|not allowed|reputation)",
-            r"please use the smtp server of your isp",
-            r"dynamic ip",
-            r"dial-?up",
-            r"(?:listed|found) (?:in|on|at) .*(?:bl|rbl|spamhaus|spamcop|sorbs)",
-            r"spamhaus|spamcop|sorbs|barracudacentral",
-            r"connection (?:refused|rejected|dropped)",
-            r"hostname (?:lookup|verification) fail",
-            r"(?:helo|ehlo) .*(?:rejected|invalid|refused|denied)",
-            r"invalid (?:helo|ehlo)",
-            r"greylist",
-            r"poor reputation",
-            r"domain .*(?:has been )?(?:blocked|blacklisted)",
-            r"service unavailable.*(?:client|host|ip)",
+            r"spam",
+            r"blacklisted (?:url|link)",
+            r"uribl",
+            r"\bube\b",
+            r"junk mail",
+            r"bulk (?:e-?mail|mail)",
+            r"unsolicited",
+            r"content (?:rejected|filter)",
+            r"message content rejected",
+            r"rejected by .*(?:filter|content)",
+            r"blocked by (?:the )?(?:spam|content) filter",
+            r"suspicious",
+            r"scam",
+            r"phish",
+            r"message (?:has been )?(?:classified|identified|detected) as",
+            r"rejected as bulk",
+            r"spam score",
+            r"this message was blocked because its content",
+            r"appears to be (?:unsolicited|spam)",
+            r"message (?:was )?(?:considered|determined)",
+            r"high probability of being",
         ),
     ),
     (
@@ -547,18 +555,19 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "securityerror",
+        "contenterror",
         _rx(
-            r"authentication (?:required|failed|credentials)",
-            r"starttls",
-            r"tls (?:required|is required|negotiation)",
-            r"encryption (?:required|needed)",
-            r"must (?:issue|use) .*starttls",
-            r"security",
-            r"certificate",
-            r"authentication",
-            r"unauthorized",
-            r"not authorized",
+            r"8-?bit data",
+            r"invalid mime",
+            r"mime (?:complexity|header)",
+            r"improperly[- ]formatted",
+            r"unnecessary base64",
+            r"header size exceeds",
+            r"too many received",
+            r"malformed (?:message|header)",
+            r"content (?:error|not allowed)",
+            r"bare (?:lf|cr)",
+            r"binary content",
         ),
     ),
     (
@@ -584,6 +593,8 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"server did not respond",
             r"retry timeout exceeded",
             r"was not reachable within",
+            r"delivery failed \d+ attempts",  # IMail
+            r"did not accept our requests to connect",  # Gmail
             r"expired",
             r"no answer from host",
             r"will retry",
@@ -601,7 +612,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"no route to host",
             r"host is unreachable",
             r"network (?:error|unreachable|is unreachable)",
-            r"connection (?:reset|closed|lost|timed out)",
+            r"connection (?:reset|closed|lost)",
             r"(?:name server|dns) (?:error|failure|timeout|reply)",
             r"malformed (?:or unexpected )?name server reply",
             r"host name lookup failure",
@@ -613,19 +624,49 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "systemfull",
-        _rx(r"mail system full", r"system (?:is )?full", r"out of (?:disk )?space", r"no space left"),
+        "blocked",
+        _rx(
+            r"block(?:ed|list(?:ed)?)",
+            r"black ?list(?:ed)?",
+            r"deny ?list",
+            r"banned",
+            r"\bbanned\b",
+            r"(?:ip|client|host|network|connection) (?:address )?(?:is )?(?:rejected|refused|not allowed|denied|prohibited)",
+            r"refused to talk",
+            r"not allowed to connect",
+            r"access (?:denied|refused|forbidden)",
+            r"client host (?:rejected|\[)",
+            r"(?:your|the) (?:ip|server|host|domain|network) .*(?:listed|blocked|rejected|refused|not allowed|reputation)",
+            r"please use the smtp server of your isp",
+            r"contact your internet service provider",
+            r"messages from \d+\.\d+\.\d+\.\d+",
+            r"dynamic ip",
+            r"dial-?up",
+            r"(?:listed|found) (?:in|on|at) .*(?:bl|rbl|spamhaus|spamcop|sorbs)",
+            r"spamhaus|spamcop|sorbs|barracudacentral",
+            r"connection (?:refused|rejected|dropped)",
+            r"hostname (?:lookup|verification) fail",
+            r"(?:helo|ehlo) .*(?:rejected|invalid|refused|denied)",
+            r"invalid (?:helo|ehlo)",
+            r"greylist",
+            r"poor reputation",
+            r"domain .*(?:has been )?(?:blocked|blacklisted)",
+            r"service unavailable.*(?:client|host|ip)",
+        ),
     ),
     (
-        "notaccept",
+        "securityerror",
         _rx(
-            r"null ?mx",
-            r"does not accept (?:e-?)?mail",
-            r"not accepting (?:network )?messages",
-            r"host does not accept mail",
-            r"no route for current request",
-            r"smtp protocol returned a permanent error",
-            r"accepts no mail",
+            r"authentication (?:required|failed|credentials)",
+            r"starttls",
+            r"tls (?:required|is required|negotiation)",
+            r"encryption (?:required|needed)",
+            r"must (?:issue|use) .*starttls",
+            r"security",
+            r"certificate",
+            r"authentication",
+            r"unauthorized",
+            r"not authorized",
         ),
     ),
     (
@@ -649,35 +690,6 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"error while being processed",
             r"unexpected error",
             r"try again",
-        ),
-    ),
-    (
-        "contenterror",
-        _rx(
-            r"8-?bit data",
-            r"invalid mime",
-            r"mime (?:complexity|header)",
-            r"improperly[- ]formatted",
-            r"unnecessary base64",
-            r"header size exceeds",
-            r"too many received",
-            r"malformed (?:message|header)",
-            r"content (?:error|not allowed)",
-            r"bare (?:lf|cr)",
-            r"binary content",
-        ),
-    ),
-    (
-        "mailererror",
-        _rx(
-            r"x-unix",
-            r"command (?:died|failed|output)",
-            r"procmail",
-            r"exit (?:code|status)",
-            r"pipe to",
-            r"unknown mailer error",
-            r"mailer error",
-            r"mda error",
         ),
     ),
     (
@@ -743,6 +755,22 @@ def find_reply_code(text: str) -> str | None:
     return None
 
 
+_COMMAND = re.compile(
+    r"(?:after|in reply to|response to|for|did not like our)\s+(?:end of\s+)?(?:the\s+)?(mail from|rcpt to|data|ehlo|helo|connect|initial connection|final data)\b"
+    r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:? (mail from|rcpt to|data)\b",
+    re.I,
+)
+
+
+def find_command(text: str) -> str | None:
+    """The SMTP command a diagnostic says failed (MAIL, RCPT, DATA, EHLO, CONN), or None."""
+    found = None
+    for m in _COMMAND.finditer(text or ""):
+        c = next(g for g in m.groups() if g).upper()
+        found = {"MAIL FROM": "MAIL", "RCPT TO": "RCPT", "INITIAL CONNECTION": "CONN", "CONNECT": "CONN", "FINAL DATA": "DATA"}.get(c, c)
+    return found
+
+
 def clean_status(value: str | None) -> str | None:
     """The x.y.z code out of a Status field ("5.0.0 (permanent failure)" -> 5.0.0)."""
     if not value:
@@ -784,14 +812,24 @@ def decide(
     text = fold(diagnostic)
     code_in_text = find_status(text)
     st = clean_status(status)
-    if (st is None or st.endswith(".0.0")) and code_in_text and (st is None or code_in_text[0] == st[0]):
+    remote = _REMOTE_STATUS.search(text)
+    if remote and (st is None or remote.group(1)[0] == st[0]) and (st is None or st.endswith(".0.0") or not st.endswith(".0")):
+        # The remote server's own code ("550-'5.7.1 ... Access denied'")
+        # is more precise than a generic Status field.
+        st = clean_status(remote.group(1))
+    elif (st is None or st.endswith(".0.0")) and code_in_text and (st is None or code_in_text[0] == st[0]):
         st = code_in_text
     reply = reply_code or find_reply_code(text)
     action_l = (action or "").strip().lower()
 
+    command = command or find_command(text)
     reason = hint
     if reason is None:
         reason = _reason(st, text, action_l, diagnostic_type, command, reply)
+        if reason == "userunknown" and command == "DATA" and not (st or "").startswith(("5.1.1", "4.1.1")):
+            # The server took the recipient at RCPT and refused the message
+            # after DATA: a filter, not a missing mailbox.
+            reason = "filtered"
 
     if st is None:
         # Derive the class: the SMTP reply code, then what the report says.
@@ -825,7 +863,7 @@ def _reason(
     by_text = phrase_reason(text, TIER2)
     if by_text in PHRASE_BEATS_CODE:
         return by_text
-    if by_code and by_code not in WEAK_REASONS:
+    if by_code and by_code not in WEAK_REASONS and st not in WEAK_CODES:
         return by_code
     if by_text:
         # "5.1.1 ... blocked" still says the mailbox is refused; trust the text

@@ -15,7 +15,7 @@ from ..models import BOUNCE, DELIVERY, OTHER
 from ..parse import Parsed, addresses, content_type, decode_header, normalise_address, part_text
 from ..reasons import clean_status
 from .base import Detection, Finding
-from .text import recipient_blocks
+from .text import recipient_blocks, report_text
 
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
@@ -80,6 +80,7 @@ def dsn_text(part: Message) -> str:
     return part_text(part)
 
 
+_SES_2011 = re.compile(r"^\d\.\d\.\d{1,3} - [A-Za-z ]+ (\d{3}[ -]'.*)$", re.S)
 _PLAIN = re.compile(r"^[^\s@<>|/:,;]+@[^\s@<>|/:,;]+\.[^\s@<>|/:,;]+$")
 
 
@@ -129,9 +130,13 @@ class DSNDetector:
             return None
         findings = []
         human = recipient_blocks(msg)
-        self._failed_header = addresses(msg.header("x-failed-recipients")) if len(recipients) == 1 else []
+        fallback: list[str] = []
+        report = ""
+        if len(recipients) == 1:
+            fallback = addresses(msg.header("x-failed-recipients"))
+            report = re.sub(r"\s+", " ", report_text(msg)).strip()[:2000]
         for b in recipients:
-            findings.append(self._finding(b, human))
+            findings.append(self._finding(b, human, report, fallback))
         kinds = {f.kind for f in findings}
         kind = BOUNCE if BOUNCE in kinds else (DELIVERY if DELIVERY in kinds else OTHER)
         return Detection(
@@ -142,7 +147,7 @@ class DSNDetector:
             arrival_date=per_message.get("arrival-date") or None,
         )
 
-    def _finding(self, b: dict[str, str], human: dict[str, str]) -> Finding:
+    def _finding(self, b: dict[str, str], human: dict[str, str], report: str = "", fallback: list[str] | None = None) -> Finding:
         rcpt = None
         # Final-Recipient can be a pipe, a file, a bare "@host" or a source
         # route (Exim, Sendmail, Messaging Server): then the original is the
@@ -154,8 +159,8 @@ class DSNDetector:
                     break
         if rcpt is None and len(human) == 1:
             rcpt = next(iter(human))
-        if rcpt is None and self._failed_header:
-            rcpt = self._failed_header[0]
+        if rcpt is None and fallback:
+            rcpt = fallback[0]
         orig = normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
         dtype, diag = typed_value(b.get("diagnostic-code", ""))
         action = (b.get("action") or "").strip().lower() or None
@@ -164,8 +169,15 @@ class DSNDetector:
         # The text part often holds the remote server's full answer (Postfix:
         # "host x said: 550 ..."); use it where the machine part is thin.
         extra = human.get((rcpt or "").lower(), "")
+        if not extra and not diag and report:
+            extra = report
         if extra and (not diag or len(diag) < 20 or (status or "").endswith(".0.0")):
             diag = f"{diag} {extra}".strip() if diag else extra
+        m = _SES_2011.match(diag)
+        if m:
+            # SES's 2011 DSN: "5.1.0 - Unknown address error 550-'<remote answer>'":
+            # the prefix is SES's generic gloss; the remote answer is the evidence.
+            diag = m.group(1)
         kind = BOUNCE
         if action and action.split()[0] in ("delivered", "relayed", "expanded"):
             kind = DELIVERY

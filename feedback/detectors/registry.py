@@ -6,6 +6,7 @@ from .arf import ARFDetector
 from .autoreply import AutoReplyDetector
 from .base import Detector
 from .dsn import DSNDetector, InlineDSNDetector
+from .googlegroups import GoogleGroupsDetector
 from .mdn import MDNDetector
 from .sns import SNSDetector
 from .text import TextBounceDetector
@@ -16,6 +17,7 @@ DETECTORS: tuple[Detector, ...] = (
     MDNDetector(),  # read receipts are reports too, but never feedback
     DSNDetector(),  # RFC 3464 machine-readable bounce
     InlineDSNDetector(),  # DSN fields in a text part
+    GoogleGroupsDetector(),  # localized notices that name no error code
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched
 )

@@ -214,7 +214,11 @@ class TextBounceDetector:
         original_case = {a.lower(): a for a in addresses(report) + failed_hdr}
         for r in recipients:
             diag = blocks.get(r, "")
-            if len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
+            if len(recipients) == 1:
+                # One recipient: everything the report says after naming it is
+                # about it (Gmail puts the remote answer two paragraphs down).
+                diag = _after(report, r) or whole
+            elif len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
                 diag = (diag + " " + whole).strip()
             findings.append(
                 Finding(
@@ -222,10 +226,17 @@ class TextBounceDetector:
                     diagnostic=diag,
                     permanent=permanent,
                     action="failed" if permanent is not False else "delayed",
-                    command=_command(diag),
-                )
+                                    )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+def _after(report: str, rcpt: str) -> str:
+    i = report.lower().find(rcpt.lower())
+    if i < 0:
+        return ""
+    start = report.rfind("\n", 0, i) + 1
+    return _condense(report[start:])
 
 
 def _condense(report: str) -> str:
@@ -240,17 +251,6 @@ def _permanence(report: str) -> bool | None:
     if TEMPORARY_TEXT.search(head):
         return False
     return None
-
-
-_COMMAND = re.compile(r"\b(?:after|in reply to|response to|for) (?:end of )?(?:the )?(MAIL FROM|RCPT TO|DATA|EHLO|HELO|CONNECT|initial connection)", re.I)
-
-
-def _command(text: str) -> str | None:
-    m = _COMMAND.search(text)
-    if not m:
-        return None
-    c = m.group(1).upper()
-    return {"MAIL FROM": "MAIL", "RCPT TO": "RCPT", "INITIAL CONNECTION": "CONN", "CONNECT": "CONN"}.get(c, c)
 
 
 def _flufl_recipients(msg: Parsed, excluded: set[str]) -> list[str]:
