@@ -138,6 +138,17 @@ def _rx(*phrases: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in phrases))
 
 
+# Tier 0: statements precise enough to beat any status code, each one a
+# provider's wording for a cause its code does not distinguish.
+TIER0: list[tuple[str, re.Pattern[str]]] = [
+    ("networkerror", _rx(r"malformed or unexpected name server reply")),  # Postfix: DNS answer unusable
+    ("toomanyconn", _rx(r"connection rate limit", r"too many connections", r"too many concurrent smtp connections")),
+    ("notcompliantrfc", _rx(r"multiple addresses in from: header", r"not rfc ?5322 compliant", r"rfcmessagenoncompliant")),  # Gmail
+    ("systemfull", _rx(r"insufficient (?:disk|storage|system) (?:space|storage)")),  # Sendmail 4.4.5
+    ("filtered", _rx(r"refused due to recipient preferences")),  # Facebook, with 5.1.1
+    ("suspend", _rx(r"recipient account is blocked", r"compte du destinataire est bloque")),  # Orange LPN007
+]
+
 # Tier 1: checked before the status code; an explicit statement about the
 # mailbox beats a generic or wrong code (e.g. "550 5.1.1 ... mailbox full").
 TIER1: list[tuple[str, re.Pattern[str]]] = [
@@ -161,7 +172,6 @@ TIER1: list[tuple[str, re.Pattern[str]]] = [
             r"disk quota",
             r"exceeded storage allocation",
             r"(?:does not have|not) enough (?:storage )?space",
-            r"insufficient (?:disk|storage) space",
             r"user'?s space has been used up",
             r"too much mail data",  # NTT docomo
             r"mailbox exceeded the local limit",
@@ -241,6 +251,7 @@ TIER1: list[tuple[str, re.Pattern[str]]] = [
             r"we don'?t handle mail for",
             r"that domain isn'?t in my list of allowed rcpthosts",
             r"not configured to relay",
+            r"email address is not verified",  # SES: sending identity not verified in that region
             r"not local host",
             r"requires authentication when attempting to send to a non-local",
         ),
@@ -255,7 +266,8 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"dmarc",
             r"spf (?:check|validation)?:? ?fail",
             r"sender policy framework",
-            r"spf (?:record|settings|policy)",
+            r"bad spf records? for",
+            r"inspect your spf settings",
             r"not allowed to send (?:mail )?from .* per it'?s spf",
             r"is not allowed to send mail",
             r"dkim (?:signature )?(?:fail|invalid|did not verify)",
@@ -396,6 +408,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"we do not relay",
             r"no valid recipients",
             r"requested action not taken: mailbox unavailable",
+            r"recipient address rejected\.(?:\s|$)",
             r"recipient address rejected: (?:undeliverable|access denied|user)",
             r"resolver\.adr\.recipnotfound",  # Exchange
             r"resolver\.adr\.exrecipnotfound",
@@ -452,7 +465,6 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"returned mail not accepted here",
             r"no third-party dsns",
             r"unsigned dsn",
-            r"email address is not verified",
             r"not allowed to post",
             r"not subscribed to this group",  # Google Groups
             r"address is on senderfilterconfig list",
@@ -500,7 +512,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
     (
         "toomanyconn",
         _rx(
-            r"too many (?:connections|concurrent|smtp sessions|errors|recipients|hops)",
+            r"too many (?:connections|concurrent|smtp sessions|errors|recipients)",
             r"connection (?:rate )?limit",
             r"maximum connection",
             r"exceeds per-domain connection limit",
@@ -529,7 +541,6 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"message (?:has been )?(?:classified|identified|detected) as",
             r"rejected as bulk",
             r"spam score",
-            r"this message was blocked because its content",
             r"appears to be (?:unsolicited|spam)",
             r"message (?:was )?(?:considered|determined)",
             r"high probability of being",
@@ -839,7 +850,9 @@ def decide(
             st = "4.0.0"
         elif permanent_hint is False:
             st = "4.0.0"
-        elif permanent_hint or action_l.startswith("failed"):
+        else:
+            # A non-delivery report that does not say the failure is
+            # temporary reports a failed delivery.
             st = "5.0.0"
     bounce_type, subtype = ses_type(reason, st, text)
     return Verdict(reason=reason, status=st, bounce_type=bounce_type, bounce_subtype=subtype)
@@ -855,6 +868,9 @@ def _reason(
 ) -> str:
     if st and st.startswith("2."):
         return "delivered"
+    r = phrase_reason(text, TIER0)
+    if r:
+        return r
     # Tier 1: explicit statements about the mailbox or message size.
     r = phrase_reason(text, TIER1)
     if r:
@@ -866,8 +882,6 @@ def _reason(
     if by_code and by_code not in WEAK_REASONS and st not in WEAK_CODES:
         return by_code
     if by_text:
-        # "5.1.1 ... blocked" still says the mailbox is refused; trust the text
-        # only where the code is generic.
         return by_text
     if by_code:
         return by_code
