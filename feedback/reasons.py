@@ -768,7 +768,7 @@ def find_reply_code(text: str) -> str | None:
 
 _COMMAND = re.compile(
     r"(?:after|in reply to|response to|for|did not like our)\s+(?:end of\s+)?(?:the\s+)?(mail from|rcpt to|data|ehlo|helo|connect|initial connection|final data)\b"
-    r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:? (mail from|rcpt to|data)\b",
+    r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:?\s+(mail from|rcpt to|data)\b|\[(rcpt_to|mail_from)\]",
     re.I,
 )
 
@@ -778,7 +778,7 @@ def find_command(text: str) -> str | None:
     found = None
     for m in _COMMAND.finditer(text or ""):
         c = next(g for g in m.groups() if g).upper()
-        found = {"MAIL FROM": "MAIL", "RCPT TO": "RCPT", "INITIAL CONNECTION": "CONN", "CONNECT": "CONN", "FINAL DATA": "DATA"}.get(c, c)
+        found = {"MAIL FROM": "MAIL", "RCPT TO": "RCPT", "INITIAL CONNECTION": "CONN", "CONNECT": "CONN", "FINAL DATA": "DATA", "RCPT_TO": "RCPT", "MAIL_FROM": "MAIL"}.get(c, c)
     return found
 
 
@@ -837,10 +837,12 @@ def decide(
     reason = hint
     if reason is None:
         reason = _reason(st, text, action_l, diagnostic_type, command, reply)
-        if reason == "userunknown" and command == "DATA" and not (st or "").startswith(("5.1.1", "4.1.1")):
-            # The server took the recipient at RCPT and refused the message
-            # after DATA: a filter, not a missing mailbox.
-            reason = "filtered"
+        if reason == "userunknown" and not _ADDRESS_CODE.match(st or ""):
+            if command == "DATA":
+                # "User unknown" in answer to DATA: the server accepted the
+                # recipient at RCPT and refused the message later, which is a
+                # filter pretending the user is unknown (Sisimai's reading too).
+                reason = "filtered"
 
     if st is None:
         # Derive the class: the SMTP reply code, then what the report says.
@@ -856,6 +858,9 @@ def decide(
             st = "5.0.0"
     bounce_type, subtype = ses_type(reason, st, text)
     return Verdict(reason=reason, status=st, bounce_type=bounce_type, bounce_subtype=subtype)
+
+
+_ADDRESS_CODE = re.compile(r"^[45]\.1\.")
 
 
 def _reason(

@@ -71,3 +71,27 @@ class ARFDetector:
         if fields.get("original-mail-from"):
             det.origin["original_from"] = normalise_address(fields["original-mail-from"]) or fields["original-mail-from"]
         return det
+
+
+class JMRPDetector:
+    """Microsoft's Junk Mail Reporting Program (Hotmail/Outlook.com): no ARF part,
+    the reported message attached with an ``X-HmXmrOriginalRecipient`` header."""
+
+    name = "jmrp"
+
+    def detect(self, msg: Parsed) -> Detection | None:
+        from ..original import find_original
+        from ..parse import decode_header
+
+        original = find_original(msg)
+        if original is None or not original.get("x-hmxmroriginalrecipient"):
+            return None
+        rcpt = normalise_address(decode_header(original.get("x-hmxmroriginalrecipient")))
+        return Detection(
+            kind=COMPLAINT,
+            detector=self.name,
+            findings=[Finding(recipient=rcpt, kind=COMPLAINT)],
+            feedback_type="abuse",
+            source_ip=decode_header(original.get("x-reporter-ip")) or None,
+            original=original,
+        )

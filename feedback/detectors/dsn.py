@@ -13,11 +13,13 @@ from email.message import Message
 
 from ..models import BOUNCE, DELIVERY, OTHER
 from ..parse import Parsed, addresses, content_type, decode_header, normalise_address, part_text
-from ..reasons import clean_status
+from ..reasons import clean_status, find_command
 from .base import Detection, Finding
 from .text import recipient_blocks, report_text
 
 DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
+# Fields that may repeat in one group (ARF: one Original-Rcpt-To per recipient).
+REPEATABLE = {"original-rcpt-to", "reported-uri", "authentication-results"}
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
 
 
@@ -46,12 +48,17 @@ def field_blocks(text: str) -> list[dict[str, str]]:
         if key == "final-recipient" and "final-recipient" in cur:
             blocks.append(cur)
             cur = {}
-        if key == "original-recipient" and "final-recipient" in cur and "action" in cur:
+        if key == "original-recipient" and "final-recipient" in cur and "status" in cur:
             blocks.append(cur)
             cur = {}
         if key not in cur:
             cur[key] = m.group(2).strip()
-        last = key
+            last = key
+        elif key in REPEATABLE:
+            cur[key] += "\n" + m.group(2).strip()
+            last = ""
+        else:
+            last = ""
     if cur:
         blocks.append(cur)
     return blocks
@@ -184,6 +191,8 @@ class DSNDetector:
         elif status and status.startswith("2."):
             kind = DELIVERY
         remote = typed_value(b.get("remote-mta", ""))[1] or None
+        # Postfix and Exim say in the text which SMTP command was refused.
+        command = find_command(human.get((rcpt or "").lower(), "")) or find_command(diag)
         return Finding(
             recipient=rcpt,
             status=status,
@@ -195,6 +204,7 @@ class DSNDetector:
             last_attempt_date=b.get("last-attempt-date") or None,
             will_retry_until=b.get("will-retry-until") or None,
             kind=kind,
+            command=command,
             # "Status: 5.0.0 (permanent failure)" from SES 2011 and others.
             permanent=True if "permanent" in status_field.lower() else None,
         )

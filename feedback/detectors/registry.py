@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .arf import ARFDetector
+from .arf import ARFDetector, JMRPDetector
 from .autoreply import AutoReplyDetector
 from .base import Detector
 from .dsn import DSNDetector, InlineDSNDetector
@@ -10,14 +10,17 @@ from .googlegroups import GoogleGroupsDetector
 from .mdn import MDNDetector
 from .sns import SNSDetector
 from .text import TextBounceDetector
+from .unsubscribe import UnsubscribeDetector
 
 DETECTORS: tuple[Detector, ...] = (
     SNSDetector(),  # SES's own JSON: exact types from the source
     ARFDetector(),  # RFC 5965 machine-readable complaint
+    JMRPDetector(),  # Microsoft JMRP: the reported message without an ARF part
     MDNDetector(),  # read receipts are reports too, but never feedback
     DSNDetector(),  # RFC 3464 machine-readable bounce
     InlineDSNDetector(),  # DSN fields in a text part
     GoogleGroupsDetector(),  # localized notices that name no error code
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
+    UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched
 )

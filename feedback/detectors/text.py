@@ -24,6 +24,7 @@ import re
 
 from ..models import BOUNCE
 from ..original import ORIGINAL_MARKERS
+from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
 from .base import Detection, Finding
 
@@ -216,8 +217,11 @@ class TextBounceDetector:
             diag = blocks.get(r, "")
             if len(recipients) == 1:
                 # One recipient: everything the report says after naming it is
-                # about it (Gmail puts the remote answer two paragraphs down).
-                diag = _after(report, r) or whole
+                # about it (Gmail puts the remote answer two paragraphs down);
+                # some put the reason before the address, so fall back to all.
+                diag = _after(report, r)
+                if not diag or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
+                    diag = whole
             elif len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
                 diag = (diag + " " + whole).strip()
             findings.append(
