@@ -110,7 +110,7 @@ TEMP_STATUS_REASON: dict[str, str] = {
     "7.2": "blocked",
 }
 # A code that only says "refused for some policy reason": phrases decide.
-WEAK_REASONS = {"securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined"}
+WEAK_REASONS = {"securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined", "expired"}
 # Codes that providers use for something else than the registry says: the
 # text decides. 5.1.10 is "null MX" (RFC 7505) but Microsoft 365 sends it for
 # an unknown recipient; 5.4.1 is "no answer from host" but Exchange Online
@@ -142,7 +142,8 @@ def _rx(*phrases: str) -> re.Pattern[str]:
 # provider's wording for a cause its code does not distinguish.
 TIER0: list[tuple[str, re.Pattern[str]]] = [
     ("networkerror", _rx(r"malformed or unexpected name server reply")),  # Postfix: DNS answer unusable
-    ("toomanyconn", _rx(r"connection rate limit", r"too many connections", r"too many concurrent smtp connections")),
+    ("toomanyconn", _rx(r"connection rate limit", r"too many connections", r"too many concurrent smtp connections", r"connection frequency limited")),  # Tencent QQ
+    ("speeding", _rx(r"sent to too many recipients", r"too many (?:messages|recipients) this hour")),  # GoDaddy IB607
     ("notcompliantrfc", _rx(r"multiple addresses in from: header", r"not rfc ?5322 compliant", r"rfcmessagenoncompliant")),  # Gmail
     ("systemfull", _rx(r"insufficient (?:disk|storage|system) (?:space|storage)")),  # Sendmail 4.4.5
     ("filtered", _rx(r"refused due to recipient preferences")),  # Facebook, with 5.1.1
@@ -217,7 +218,7 @@ TIER1: list[tuple[str, re.Pattern[str]]] = [
             r"(?:is|has been|currently|account|mailbox|user) (?:temporarily )?(?:suspended|deactivated|frozen)",
             r"account (?:is )?disabled",
             r"account has been disabled",
-            r"(?:email )?account that you tried to reach is disabled",
+            r"(?:email )?account that you tried to reach is (?:disabled|inactive)",
             r"(?:mailbox|account) (?:is )?(?:inactive|locked)",
             r"mailbox is frozen",
             r"this mailbox is disabled",
@@ -351,6 +352,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
         "notaccept",
         _rx(
             r"null ?mx",
+            r"no mx record found for domain",  # Yahoo
             r"does not accept (?:e-?)?mail",
             r"not accepting (?:network )?messages",
             r"host does not accept mail",
@@ -500,7 +502,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"dns (?:records? for the destination|lookup failed for)",
             r"nxdomain",
             r"domain not found",
-            r"no mx (?:record|or a record)",
+            r"no mx or a record",
             r"mx lookup failed",
             r"host not found",
             r"recipient domain must exist",
@@ -629,6 +631,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"host name lookup failure",
             r"unable to resolve route",
             r"could not connect",
+            r"(?:unable|wasn'?t able) to establish an smtp connection",  # qmail
             r"temporary (?:lookup|dns) failure",
             r"try again later",
             r"lost connection",
@@ -649,6 +652,8 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"client host (?:rejected|\[)",
             r"(?:your|the) (?:ip|server|host|domain|network) .*(?:listed|blocked|rejected|refused|not allowed|reputation)",
             r"please use the smtp server of your isp",
+            r"invalid ip for sending",  # Yahoo
+            r"not accepting connections",
             r"contact your internet service provider",
             r"messages from \d+\.\d+\.\d+\.\d+",
             r"dynamic ip",
@@ -691,6 +696,8 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"temporary (?:local )?(?:problem|failure|error)",
             r"service (?:currently )?(?:not )?(?:available|unavailable)",
             r"interrupted system call",
+            r"could not load drd for domain",  # MXLogic
+            r"unable to contact ldap server",  # qmail-ldap
             r"queue file write error",
             r"can'?t create user output file",
             r"aliasing/forwarding loop",

@@ -166,7 +166,22 @@ def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
                 out.append(ln)
         key = addr.lower()
         blocks[key] = (blocks.get(key, "") + " " + " ".join(out)).strip()
+    _attach_transcript_commands(lines, blocks)
     return blocks
+
+
+def _attach_transcript_commands(lines: list[str], blocks: dict[str, str]) -> None:
+    """Sendmail's transcript: ">>> DATA" then "<<< 550 ... <rcpt>": the command
+    before a reply that names a recipient is the one that recipient failed at."""
+    last = None
+    for line in lines:
+        t = line.strip()
+        if t.startswith(">>>"):
+            last = t
+        elif t.startswith("<<<") and last:
+            for addr in blocks:
+                if addr in t.lower() and last not in blocks[addr]:
+                    blocks[addr] = f"{blocks[addr]} {last}"
 
 
 def _is_daemon(addr: str) -> bool:
@@ -181,7 +196,7 @@ class TextBounceDetector:
     def detect(self, msg: Parsed) -> Detection | None:
         if not looks_like_bounce(msg):
             return None
-        report = report_text(msg)
+        report = BOILERPLATE.sub(" ", report_text(msg))
         blocks = recipient_blocks(msg, report)
         excluded = _excluded(msg)
         failed_hdr = [a for a in addresses(msg.header("x-failed-recipients")) if a.lower() not in excluded or True]
@@ -233,6 +248,16 @@ class TextBounceDetector:
                                     )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+# Sentences an MTA appends to every report whatever the cause; left in, they
+# would read as a cause of their own ("queue too long" is not why qmail failed).
+BOILERPLATE = re.compile(
+    r"i'?m not going to try again; this message has been in the queue too long\.?"  # qmail
+    r"|giving up on [0-9a-f.:]+\.?"  # qmail
+    r"|this is a permanent error; i'?ve given up\. sorry it didn'?t work out\.?",  # qmail
+    re.I,
+)
 
 
 def _after(report: str, rcpt: str) -> str:
