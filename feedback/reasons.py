@@ -483,6 +483,8 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"recipient addresses? rejected ?: ?access denied",
             r"administrative prohibition",
             r"sending to/from an address that has been blacklisted",
+            r"sender was rejected",  # qmail: "Connected to ... but sender was rejected"
+            r"purported responsible address",  # Sender ID (Courier)
         ),
     ),
     (
@@ -553,6 +555,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
         _rx(
             r"policy",
             r"illegal attachment",
+            r"blocked because its content presents a potential",  # Gmail
             r"not accepting mail with",
             r"members-only list",
             r"closed mailing list",
@@ -648,7 +651,7 @@ TIER2: list[tuple[str, re.Pattern[str]]] = [
             r"(?:ip|client|host|network|connection) (?:address )?(?:is )?(?:rejected|refused|not allowed|denied|prohibited)",
             r"refused to talk",
             r"not allowed to connect",
-            r"access (?:denied|refused|forbidden)",
+            r"access (?:refused|forbidden)",
             r"client host (?:rejected|\[)",
             r"(?:your|the) (?:ip|server|host|domain|network) .*(?:listed|blocked|rejected|refused|not allowed|reputation)",
             r"please use the smtp server of your isp",
@@ -729,9 +732,22 @@ _REASON_RX: dict[str, re.Pattern[str]] = dict(TIER1 + TIER2)
 PHRASE_BEATS_CODE = {"authfailure", "requireptr", "notcompliantrfc", "badreputation", "speeding"}
 
 
+_FIRST_REPLY = re.compile(r"([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})")
+
+
 def fold(text: str) -> str:
-    """Lower-case and fold whitespace, as every phrase table expects."""
-    return re.sub(r"\s+", " ", text).lower().strip()
+    """Lower-case and fold whitespace, as every phrase table expects.
+
+    Multi-line SMTP replies repeat the codes on every line ("550-5.7.1 ... 550
+    5.7.1 ..."); inside a sentence they would break the phrases, so every
+    repetition after the first is dropped.
+    """
+    t = re.sub(r"\s+", " ", text).lower().strip()
+    m = _FIRST_REPLY.search(t)
+    if m is None:
+        return t
+    again = re.compile(r"\s" + m.group(1) + r"[ -]" + re.escape(m.group(2)) + r"(?=\s)")
+    return t[: m.end()] + again.sub("", t[m.end() :])
 
 
 def phrase_reason(text: str, order: list[tuple[str, re.Pattern[str]]] | None = None) -> str | None:

@@ -253,7 +253,7 @@ class TextBounceDetector:
 # Sentences an MTA appends to every report whatever the cause; left in, they
 # would read as a cause of their own ("queue too long" is not why qmail failed).
 BOILERPLATE = re.compile(
-    r"i'?m not going to try again; this message has been in the queue too long\.?"  # qmail
+    r"i'?m not going to try again;\s+this\s+message\s+has\s+been\s+in\s+the\s+queue\s+too\s+long\.?"  # qmail
     r"|giving up on [0-9a-f.:]+\.?"  # qmail
     r"|this is a permanent error; i'?ve given up\. sorry it didn'?t work out\.?",  # qmail
     re.I,
