@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .config import Config, ConfigError, load
 from .models import EVENT_FIELDS, Event
-from .pipeline import classify
+from .batch import classify_many
 from .sources.local import SourceError, iter_paths
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -58,12 +58,17 @@ def _row(e: Event) -> dict[str, Any]:
     return d
 
 
+def jsonl_lines(events: list[Event]) -> str:
+    """Events as JSON lines (module-level so worker processes can run it)."""
+    return "".join(json.dumps(_row(e), ensure_ascii=False, default=str) + "\n" for e in events)
+
+
 def write_events(events: Iterable[Event], fmt: str, out: Any = None) -> None:
     """Print events in one of FORMATS; streams for jsonl and csv."""
     out = out or sys.stdout
     if fmt == "jsonl":
         for e in events:
-            out.write(json.dumps(_row(e), ensure_ascii=False, default=str) + "\n")
+            out.write(jsonl_lines([e]))
     elif fmt == "json":
         out.write(json.dumps([_row(e) for e in events], ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt == "csv":
@@ -84,8 +89,9 @@ def write_events(events: Iterable[Event], fmt: str, out: Any = None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with (default: one per core).")
 @click.pass_obj
-def parse(obj: Context, paths: tuple[str, ...], fmt: str) -> None:
+def parse(obj: Context, paths: tuple[str, ...], fmt: str, workers: int | None) -> None:
     """Classify .eml files, folders, mbox files or Maildirs offline; stores nothing.
 
     Prints one event per recipient, and one with recipient null for a message
@@ -94,11 +100,17 @@ def parse(obj: Context, paths: tuple[str, ...], fmt: str) -> None:
     cfg = obj.config().classifier
 
     def events() -> Iterable[Event]:
-        for raw in iter_paths(list(paths)):
-            yield from classify(raw, cfg)
+        for evs in classify_many(iter_paths(list(paths)), cfg, workers):
+            yield from evs
 
     try:
-        write_events(events(), fmt)
+        if fmt == "jsonl":
+            # Serialised in the workers: the parent only writes.
+            out = sys.stdout
+            for text in classify_many(iter_paths(list(paths)), cfg, workers, render=jsonl_lines):
+                out.write(text)
+        else:
+            write_events(events(), fmt)
     except SourceError as exc:
         raise UsageFailure(str(exc)) from None
     except BrokenPipeError:  # `feedback parse ... | head`

@@ -81,6 +81,18 @@ class RawMessage:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A message file not read yet: lets a worker process read it itself."""
+
+    path: str
+
+    def load(self) -> RawMessage:
+        """The file as a RawMessage (raises OSError)."""
+        with open(self.path, "rb") as fh:
+            return RawMessage(data=fh.read(), source=self.path)
+
+
+@dataclass(frozen=True)
 class Event:
     """One event per recipient per feedback message (field names fixed by DESIGN.md)."""
 

@@ -7,7 +7,7 @@ import re
 from email.message import Message
 from email.policy import compat32
 
-from .parse import Parsed, content_type, part_text
+from .parse import Parsed, part_text
 
 ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers", "message/rfc822-headers")
 
@@ -36,12 +36,37 @@ ORIGINAL_MARKERS = re.compile(
 _HEADER_LINE = re.compile(r"^(?:return-path|received|message-id|from|to|subject|date|x-[\w-]+|dkim-signature|mime-version):", re.I)
 
 
+# Every marker contains one of these words: a literal scan finds candidates
+# fast; the full pattern then checks only their lines.
+_MARKER_WORDS = re.compile(r"message|original|copy|header|bounced|forwarded|unsent|returned")
+# The quoted original starts within the report's first lines; a long report
+# is not scanned to its end.
+MARKER_WINDOW = 64 * 1024
+
+
+def find_marker(text: str) -> tuple[int, int] | None:
+    """(start, end) of the first line that introduces the quoted original, or None."""
+    pos = 0
+    low = text[:MARKER_WINDOW].lower()
+    for _ in range(200):
+        w = _MARKER_WORDS.search(low, pos)
+        if w is None:
+            return None
+        start = low.rfind("\n", 0, w.start()) + 1
+        end = low.find("\n", w.end())
+        end = len(low) if end < 0 else end
+        if ORIGINAL_MARKERS.match(low, start, end):
+            return start, end
+        pos = end + 1
+    return None
+
+
 def original_from_text(text: str) -> Message | None:
     """Headers of a message quoted in plain text after a marker line, or None."""
-    m = ORIGINAL_MARKERS.search(text)
+    m = find_marker(text)
     if not m:
         return None
-    rest = text[m.end() :].split("\n", 1)[-1]
+    rest = text[m[1] :].lstrip("\n")
     lines = rest.lstrip("\n").split("\n")
     # The quoted headers start at the first header-looking line (some MTAs
     # put a blank line or two, or the SMTP transcript, before them).
@@ -57,8 +82,11 @@ def original_from_text(text: str) -> Message | None:
 
 def find_original(msg: Parsed) -> Message | None:
     """The attached original (message/rfc822 or text/rfc822-headers), else one quoted in text."""
-    for _, part in msg.parts:
-        ct = content_type(part)
+    return msg.memo("original", lambda: _find_original(msg))
+
+
+def _find_original(msg: Parsed) -> Message | None:
+    for (_, part), ct in zip(msg.parts, msg.part_types, strict=True):
         if ct in ("message/rfc822", "message/global"):
             payload = part.get_payload()
             if isinstance(payload, list) and payload and isinstance(payload[0], Message):

@@ -17,7 +17,11 @@ import re
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import compat32
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Nesting deeper than this is not walked: real feedback nests 2-3 levels; a
 # hostile message may nest thousands and blow the recursion limit.
@@ -205,10 +209,22 @@ class Parsed:
     msg: Message
     raw: bytes
     errors: list[str] = field(default_factory=list)
+    # Views several detectors ask for (report text, original, header values),
+    # computed once per message.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     def header(self, name: str) -> str:
         """A header of the top-level message, decoded; '' when absent."""
-        return decode_header(self.msg.get(name))
+        key = "h:" + name.lower()
+        if key not in self.cache:
+            self.cache[key] = decode_header(self.msg.get(name))
+        return str(self.cache[key])
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per message under ``key``."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]  # type: ignore[no-any-return]
 
     @cached_property
     def parts(self) -> list[tuple[int, Message]]:
@@ -221,12 +237,13 @@ class Parsed:
             if depth >= MAX_DEPTH:
                 continue
             payload = part.get_payload()
-            if isinstance(payload, str) and content_type(part).startswith("multipart/") and depth > 0:
+            ct = content_type(part)
+            if isinstance(payload, str) and ct.startswith("multipart/") and depth > 0:
                 fixed = _repair_boundary(part, _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(payload))
                 if fixed is not None:
                     part, payload = fixed, fixed.get_payload()
                     out[-1] = (depth, part)
-            if part.is_multipart() and isinstance(payload, list) and content_type(part).startswith("multipart/"):
+            if part.is_multipart() and isinstance(payload, list) and ct.startswith("multipart/"):
                 for child in reversed(payload):
                     if isinstance(child, Message):
                         stack.append((depth + 1, child))
@@ -236,17 +253,21 @@ class Parsed:
     def content_type(self) -> str:
         return content_type(self.msg)
 
+    @cached_property
+    def part_types(self) -> list[str]:
+        """Content types of ``parts``, in the same order."""
+        return [content_type(p) for _, p in self.parts]
+
     def parts_of_type(self, *types: str) -> list[Message]:
         """Every part (outside attached messages) whose type is one of ``types``."""
-        return [p for _, p in self.parts if content_type(p) in types]
+        return [p for (_, p), ct in zip(self.parts, self.part_types, strict=True) if ct in types]
 
     @cached_property
     def body_text(self) -> str:
         """The human-readable text: text/plain parts (else text/html stripped), joined."""
         texts = []
         html = []
-        for _, part in self.parts:
-            ct = content_type(part)
+        for (_, part), ct in zip(self.parts, self.part_types, strict=True):
             if part.is_multipart():
                 continue
             if ct.startswith("multipart/") and isinstance(part.get_payload(), str):

@@ -29,7 +29,9 @@ class ARFDetector:
             text = "\n".join(part_text(p) for p in parts)
         elif msg.content_type == "multipart/report" and "feedback-report" in str(msg.msg.get("content-type", "")).lower():
             text = msg.body_text
-        elif re.search(r"^feedback-type:\s*\S+", msg.body_text[:8000], re.I | re.M):
+        elif "feedback-type:" in msg.body_text[:8000].lower() and re.search(
+            r"^feedback-type:\s*\S+", msg.body_text[:8000], re.I | re.M
+        ):
             # ARF fields inline in a text body (Hotmail JMRP, some forwarders).
             text = msg.body_text
         if not text:

@@ -9,6 +9,7 @@ Exchange often put the remote server's full answer only in the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from email.message import Message
 
 from ..models import BOUNCE, DELIVERY, OTHER
@@ -136,7 +137,9 @@ class DSNDetector:
         if not recipients:
             return None
         findings = []
-        human = recipient_blocks(msg)
+        def human() -> dict[str, str]:
+            return recipient_blocks(msg)
+
         fallback: list[str] = []
         report = ""
         if len(recipients) == 1:
@@ -154,7 +157,9 @@ class DSNDetector:
             arrival_date=per_message.get("arrival-date") or None,
         )
 
-    def _finding(self, b: dict[str, str], human: dict[str, str], report: str = "", fallback: list[str] | None = None) -> Finding:
+    def _finding(
+        self, b: dict[str, str], human: Callable[[], dict[str, str]], report: str = "", fallback: list[str] | None = None
+    ) -> Finding:
         rcpt = None
         # Final-Recipient can be a pipe, a file, a bare "@host" or a source
         # route (Exim, Sendmail, Messaging Server): then the original is the
@@ -164,8 +169,8 @@ class DSNDetector:
                 rcpt = plain_address(typed_value(b[key])[1])
                 if rcpt:
                     break
-        if rcpt is None and len(human) == 1:
-            rcpt = next(iter(human))
+        if rcpt is None and len(human()) == 1:
+            rcpt = next(iter(human()))
         if rcpt is None and fallback:
             rcpt = fallback[0]
         orig = normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
@@ -175,10 +180,15 @@ class DSNDetector:
         status = clean_status(status_field)
         # The text part often holds the remote server's full answer (Postfix:
         # "host x said: 550 ..."); use it where the machine part is thin.
-        extra = human.get((rcpt or "").lower(), "")
+        # The text part is read only where the machine part is thin or the
+        # answer's wording needs the SMTP command ("user unknown" at DATA).
+        thin = not diag or len(diag) < 20 or (status or "").endswith(".0.0")
+        wants_command = "unknown" in diag.lower() or "no such" in diag.lower()
+        blocks = human() if thin or wants_command else {}
+        extra = blocks.get((rcpt or "").lower(), "")
         if not extra and not diag and report:
             extra = report
-        if extra and (not diag or len(diag) < 20 or (status or "").endswith(".0.0")):
+        if extra and thin:
             diag = f"{diag} {extra}".strip() if diag else extra
         m = _SES_2011.match(diag)
         if m:
@@ -192,7 +202,7 @@ class DSNDetector:
             kind = DELIVERY
         remote = typed_value(b.get("remote-mta", ""))[1] or None
         # Postfix and Exim say in the text which SMTP command was refused.
-        command = find_command(human.get((rcpt or "").lower(), "")) or find_command(diag)
+        command = find_command(extra) or find_command(diag)
         return Finding(
             recipient=rcpt,
             status=status,

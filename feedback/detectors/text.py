@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from ..models import BOUNCE
-from ..original import ORIGINAL_MARKERS
+from ..original import find_marker
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
 from .base import Detection, Finding
@@ -98,10 +98,14 @@ def _body_says_bounce(msg: Parsed) -> bool:
 
 def report_text(msg: Parsed) -> str:
     """The human-readable report: the body up to the quoted original."""
+    return msg.memo("report", lambda: _report_text(msg))
+
+
+def _report_text(msg: Parsed) -> str:
     text = msg.body_text
-    m = ORIGINAL_MARKERS.search(text)
+    m = find_marker(text)
     if m:
-        return text[: m.start()]
+        return text[: m[0]]
     # No marker: stop at an embedded header block (a quoted original without one).
     h = re.search(r"\n\n(?:Return-Path|Received|Message-ID|DKIM-Signature): ", text, re.I)
     return text[: h.start()] if h else text
@@ -109,6 +113,10 @@ def report_text(msg: Parsed) -> str:
 
 def _excluded(msg: Parsed) -> set[str]:
     """Addresses that are the bounce's own parties, never a failed recipient."""
+    return msg.memo("excluded", lambda: _parties(msg))
+
+
+def _parties(msg: Parsed) -> set[str]:
     out = set()
     for h in ("from", "to", "reply-to", "return-path", "sender", "cc", "delivered-to"):
         for a in addresses(msg.header(h)):
@@ -131,12 +139,16 @@ _SENDMAIL_LINE = re.compile(r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?<([^
 def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
     """{recipient (lower-cased): the text the report gives about it}."""
     if report is None:
-        report = report_text(msg)
+        return msg.memo("blocks", lambda: _blocks(msg, report_text(msg)))
+    return _blocks(msg, report)
+
+
+def _blocks(msg: Parsed, report: str) -> dict[str, str]:
     lines = report.split("\n")
     excluded = _excluded(msg)
     heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
     for i, line in enumerate(lines):
-        if _SENDER_CONTEXT.search(line):
+        if "@" not in line or _SENDER_CONTEXT.search(line):
             continue
         m = _HEAD_LINE.match(line) or _SENDMAIL_LINE.match(line)
         if not m:
@@ -174,7 +186,11 @@ def _attach_transcript_commands(lines: list[str], blocks: dict[str, str]) -> Non
     """Sendmail's transcript: ">>> DATA" then "<<< 550 ... <rcpt>": the command
     before a reply that names a recipient is the one that recipient failed at."""
     last = None
+    if not blocks:
+        return
     for line in lines:
+        if "<<<" not in line and ">>>" not in line:
+            continue
         t = line.strip()
         if t.startswith(">>>"):
             last = t

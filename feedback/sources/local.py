@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..models import RawMessage
+from ..models import FileRef, RawMessage
 
 # An mbox separator: "From sender Day Mon dd hh:mm:ss yyyy" after a blank line.
 _FROM_ = re.compile(rb"^From \S+ +\w{3} \w{3} [ \d]?\d \d\d:\d\d")
@@ -71,8 +71,12 @@ def iter_mbox(path: Path) -> Iterator[RawMessage]:
         box.close()
 
 
-def iter_paths(paths: list[str]) -> Iterator[RawMessage]:
-    """Every message under the given paths, in a stable order."""
+def iter_paths(paths: list[str]) -> Iterator[RawMessage | FileRef]:
+    """Every message under the given paths, in a stable order.
+
+    Single-message files come as FileRef: the consumer (a worker process,
+    often) reads them; mbox and Maildir messages come read.
+    """
     for arg in paths:
         p = Path(arg)
         if not p.exists():
@@ -96,12 +100,10 @@ def iter_paths(paths: list[str]) -> Iterator[RawMessage]:
             yield from _file(p)
 
 
-def _file(p: Path) -> Iterator[RawMessage]:
+def _file(p: Path) -> Iterator[RawMessage | FileRef]:
     if is_mbox(p):
         yield from iter_mbox(p)
     else:
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"{p}: {exc.strerror}") from exc
-        yield RawMessage(data=data, source=str(p))
+        if not os.access(p, os.R_OK):
+            raise SourceError(f"{p}: permission denied")
+        yield FileRef(str(p))
