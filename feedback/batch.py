@@ -39,9 +39,10 @@ def classify_item(item: RawMessage | FileRef, config: ClassifierConfig = DEFAULT
     """Classify a message, reading it first when it is a FileRef."""
     if isinstance(item, FileRef):
         try:
-            item = item.load()
+            raw = item.load()
         except OSError as exc:
             return [Event(kind=OTHER, source=item.path, error=f"cannot read: {exc.strerror}")]
+        return classify(raw, config)
     return classify(item, config)
 
 

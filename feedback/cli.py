@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from . import __version__
+from .batch import classify_many
 from .config import Config, ConfigError, load
 from .models import EVENT_FIELDS, Event
-from .batch import classify_many
 from .sources.local import SourceError, iter_paths
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -45,8 +45,16 @@ class UsageFailure(click.ClickException):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedback")
-@click.option("--config", "config_path", envvar="FEEDBACK_CONFIG", type=click.Path(dir_okay=False), help="Config file (default ./feedback.toml).")
-@click.option("--db", envvar="FEEDBACK_DB", type=click.Path(dir_okay=False), help="SQLite database (overrides the config's).")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="FEEDBACK_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="Config file (default ./feedback.toml).",
+)
+@click.option(
+    "--db", envvar="FEEDBACK_DB", type=click.Path(dir_okay=False), help="SQLite database (overrides the config's)."
+)
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db: str | None) -> None:
     """Turn Amazon SES bounce and complaint mail into events."""
@@ -89,7 +97,9 @@ def write_events(events: Iterable[Event], fmt: str, out: Any = None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with (default: one per core).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with (default: one per core)."
+)
 @click.pass_obj
 def parse(obj: Context, paths: tuple[str, ...], fmt: str, workers: int | None) -> None:
     """Classify .eml files, folders, mbox files or Maildirs offline; stores nothing.

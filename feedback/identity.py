@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-_SES_MSGID = re.compile(r"<?([0-9a-f]{16}-[0-9a-f-]{36}-[0-9a-f]{6})@(?:([a-z]{2}-[a-z]+-\d)\.)?(?:email\.)?amazonses\.com>?", re.I)
+_SES_MSGID = re.compile(
+    r"<?([0-9a-f]{16}-[0-9a-f-]{36}-[0-9a-f]{6})@(?:([a-z]{2}-[a-z]+-\d)\.)?(?:email\.)?amazonses\.com>?", re.I
+)
 _REGION = re.compile(r"\b([a-z]{2}-(?:gov-)?[a-z]+-\d)\b")
 _FEEDBACK_ID_REGION = re.compile(r"^1\.([a-z]{2}-(?:gov-)?[a-z]+-\d)\.", re.I)
 

@@ -33,7 +33,9 @@ ORIGINAL_MARKERS = re.compile(
     r")",
     re.I | re.M,
 )
-_HEADER_LINE = re.compile(r"^(?:return-path|received|message-id|from|to|subject|date|x-[\w-]+|dkim-signature|mime-version):", re.I)
+_HEADER_LINE = re.compile(
+    r"^(?:return-path|received|message-id|from|to|subject|date|x-[\w-]+|dkim-signature|mime-version):", re.I
+)
 
 
 # Every marker contains one of these words: a literal scan finds candidates

@@ -14,10 +14,10 @@ import email
 import email.header
 import quopri
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import compat32
-from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -89,7 +89,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         return data.decode(codec if codec != "utf-7" else "utf-8", "replace")
 
 
-def _surrogate_text(value: str) -> str:
+def surrogate_text(value: str) -> str:
     """compat32 keeps 8-bit header bytes as surrogates; turn them into text."""
     try:
         raw = value.encode("ascii", "surrogateescape")
@@ -104,7 +104,7 @@ def decode_header(value: object) -> str:
         return ""
     if isinstance(value, email.header.Header):
         value = str(value)
-    text = _surrogate_text(str(value))
+    text = surrogate_text(str(value))
     if "=?" in text:
         try:
             chunks = email.header.decode_header(text)
@@ -121,13 +121,21 @@ def decode_header(value: object) -> str:
     return re.sub(r"\s*\n\s*", " ", text).strip()
 
 
+def raw_payload(part: Message) -> Any:
+    """The payload as the parser stored it.
+
+    ``get_payload()`` turns 8-bit bytes (kept as surrogates) into U+FFFD using
+    the part's declared charset, ASCII by default: the bytes are lost before
+    we can decode them properly. The stored value keeps them.
+    """
+    return part.__dict__.get("_payload", part.get_payload())
+
+
 def payload_bytes(part: Message) -> bytes:
     """The part's body with its Content-Transfer-Encoding undone (tolerantly)."""
-    payload = part.get_payload()
+    payload = raw_payload(part)
     if isinstance(payload, list):
-        return b"\n".join(
-            p.as_bytes() if isinstance(p, Message) else bytes(str(p), "utf-8") for p in payload
-        )
+        return b"\n".join(p.as_bytes() if isinstance(p, Message) else bytes(str(p), "utf-8") for p in payload)
     if not isinstance(payload, str):
         return b""
     raw = _safe_payload_encode(payload)
@@ -151,12 +159,12 @@ def _safe_payload_encode(payload: str) -> bytes:
 
 def part_text(part: Message, limit: int = MAX_TEXT) -> str:
     """A leaf part's body as text (transfer encoding and charset undone)."""
-    payload = part.get_payload()
+    payload = raw_payload(part)
     if isinstance(payload, list):
         out = []
         for p in payload:
             if isinstance(p, Message):
-                out.append(_surrogate_text(p.as_string() if p.get_payload() else _headers_text(p)))
+                out.append(surrogate_text(p.as_string() if p.get_payload() else _headers_text(p)))
         return "\n".join(out)[:limit]
     if not isinstance(payload, str):
         return ""
@@ -224,7 +232,7 @@ class Parsed:
         """``compute()`` once per message under ``key``."""
         if key not in self.cache:
             self.cache[key] = compute()
-        return self.cache[key]  # type: ignore[no-any-return]
+        return self.cache[key]
 
     @cached_property
     def parts(self) -> list[tuple[int, Message]]:
@@ -239,7 +247,9 @@ class Parsed:
             payload = part.get_payload()
             ct = content_type(part)
             if isinstance(payload, str) and ct.startswith("multipart/") and depth > 0:
-                fixed = _repair_boundary(part, _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(payload))
+                fixed = _repair_boundary(
+                    part, _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(payload)
+                )
                 if fixed is not None:
                     part, payload = fixed, fixed.get_payload()
                     out[-1] = (depth, part)
@@ -346,10 +356,20 @@ def _repair_boundary(msg: Message, raw: bytes) -> Message | None:
     boundary = m.group(1)
     if boundary.endswith(b"--"):
         boundary = boundary[:-2]
-    new_head = re.sub(rb'(?i)boundary\s*=\s*(?:"[^"]*"|[^;\s]+)', b'boundary="' + boundary.replace(b"\\", b"\\\\") + b'"', head, count=1)
+    new_head = re.sub(
+        rb'(?i)boundary\s*=\s*(?:"[^"]*"|[^;\s]+)',
+        b'boundary="' + boundary.replace(b"\\", b"\\\\") + b'"',
+        head,
+        count=1,
+    )
     if new_head == head:
         # No boundary parameter at all (it sat on an unfolded line): add one.
-        new_head = re.sub(rb"(?im)^(content-type:[^\n]*?);?[ \t]*$", lambda m: m.group(1) + b'; boundary="' + boundary + b'"', head, count=1)
+        new_head = re.sub(
+            rb"(?im)^(content-type:[^\n]*?);?[ \t]*$",
+            lambda m: m.group(1) + b'; boundary="' + boundary + b'"',
+            head,
+            count=1,
+        )
     if new_head == head:
         return None
     try:

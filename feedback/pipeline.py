@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from email.message import Message
+from typing import Any
 
 from . import CLASSIFIER_VERSION
 from .detectors.base import Detection, Finding
@@ -30,7 +31,7 @@ DEFAULT_CONFIG = ClassifierConfig()
 def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
     """Every event in one message; a message with none gives one ``recipient: null`` event."""
     sha = hashlib.sha256(raw.data).hexdigest()
-    base = {
+    base: dict[str, Any] = {
         "source": raw.source,
         "message_sha256": sha,
         "received_at": raw.received_at,
@@ -42,7 +43,7 @@ def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list
         return [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
 
 
-def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, str | None]) -> list[Event]:
+def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, Any]) -> list[Event]:
     msg = parse(raw.data)
     errors = list(msg.errors)
     detection: Detection | None = None
@@ -62,7 +63,14 @@ def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, str | N
     error = "; ".join(e for e in errors if not e.startswith("defect:") or detection is None) or None
     if detection is None or not detection.findings:
         kind = detection.kind if detection is not None else OTHER
-        return [Event(kind=kind if detection is not None and detection.kind != BOUNCE else OTHER, error=error, detector=detection.detector if detection else None, **base)]
+        return [
+            Event(
+                kind=kind if detection is not None and detection.kind != BOUNCE else OTHER,
+                error=error,
+                detector=detection.detector if detection else None,
+                **base,
+            )
+        ]
 
     origin = _origin(msg, detection, config)
     events = []
@@ -71,7 +79,9 @@ def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, str | N
     return events
 
 
-def _event(f: Finding, d: Detection, origin: dict[str, object], error: str | None, base: dict[str, str | None]) -> Event:
+def _event(
+    f: Finding, d: Detection, origin: dict[str, object], error: str | None, base: dict[str, str | None]
+) -> Event:
     kind = f.kind or d.kind
     fields: dict[str, object] = {
         "kind": kind,
@@ -135,16 +145,18 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
             return None
         return decode_header(original.get(name)) or None
 
-    o["original_message_id"] = oh("message-id")
+    message_id = oh("message-id")
+    feedback_id = oh("feedback-id")
+    o["original_message_id"] = message_id
     o["original_from"] = oh("from")
     o["original_to"] = oh("to")
     o["original_subject"] = oh("subject")
     o["original_date"] = oh("date")
-    o["feedback_id"] = oh("feedback-id")
-    sid, region = ses_message_id(o["original_message_id"])  # type: ignore[arg-type]
+    o["feedback_id"] = feedback_id
+    sid, region = ses_message_id(message_id)
     o["ses_message_id"] = sid
     o["region"] = region or region_from(
-        o["feedback_id"], d.reporting_mta, msg.header("feedback-id"), msg.header("message-id")  # type: ignore[arg-type]
+        feedback_id, d.reporting_mta, msg.header("feedback-id"), msg.header("message-id")
     )
     corr: dict[str, str] = {}
     for h in config.correlation_headers:

@@ -150,7 +150,9 @@ class Phrases:
         self.pattern = "|".join(f"(?:{p})" for p in phrases)
         self._rx = re.compile(self.pattern)
         words = [required_words(p) for p in phrases]
-        self._words: tuple[str, ...] | None = None if any(w is None for w in words) else tuple(x for w in words if w for x in w)
+        self._words: tuple[str, ...] | None = (
+            None if any(w is None for w in words) else tuple(x for w in words if w for x in w)
+        )
 
     def search(self, text: str) -> re.Match[str] | None:
         if self._words is not None and not any(map(text.__contains__, self._words)):
@@ -257,12 +259,28 @@ def _rx(*phrases: str) -> Phrases:
 # provider's wording for a cause its code does not distinguish.
 TIER0: list[tuple[str, Phrases]] = [
     ("networkerror", _rx(r"malformed or unexpected name server reply")),  # Postfix: DNS answer unusable
-    ("toomanyconn", _rx(r"connection rate limit", r"too many connections", r"too many concurrent smtp connections", r"connection frequency limited")),  # Tencent QQ
+    (
+        "toomanyconn",
+        _rx(
+            r"connection rate limit",
+            r"too many connections",
+            r"too many concurrent smtp connections",
+            r"connection frequency limited",
+        ),
+    ),  # Tencent QQ
     ("speeding", _rx(r"sent to too many recipients", r"too many (?:messages|recipients) this hour")),  # GoDaddy IB607
-    ("notcompliantrfc", _rx(r"multiple addresses in from: header", r"not rfc ?5322 compliant", r"rfcmessagenoncompliant")),  # Gmail
+    (
+        "notcompliantrfc",
+        _rx(r"multiple addresses in from: header", r"not rfc ?5322 compliant", r"rfcmessagenoncompliant"),
+    ),  # Gmail
     ("systemfull", _rx(r"insufficient (?:disk|storage|system) (?:space|storage)")),  # Sendmail 4.4.5
     ("filtered", _rx(r"refused due to recipient preferences")),  # Facebook, with 5.1.1
     ("suspend", _rx(r"recipient account is blocked", r"compte du destinataire est bloque")),  # Orange LPN007
+    # Amazon SES: its global suppression list, and the account-level one.
+    (
+        "suppressed",
+        _rx(r"amazon ses has suppressed sending to this address", r"on the suppression list for your account"),
+    ),
 ]
 
 # Tier 1: checked before the status code; an explicit statement about the
@@ -643,7 +661,7 @@ TIER2: list[tuple[str, Phrases]] = [
     (
         "spamdetected",
         _rx(
-            r"spam",
+            r"\bspam(?!haus|cop|trap)",
             r"blacklisted (?:url|link)",
             r"uribl",
             r"\bube\b",
@@ -923,7 +941,15 @@ def find_command(text: str) -> str | None:
     found = None
     for m in _COMMAND.finditer(text or ""):
         c = next(g for g in m.groups() if g).upper()
-        found = {"MAIL FROM": "MAIL", "RCPT TO": "RCPT", "INITIAL CONNECTION": "CONN", "CONNECT": "CONN", "FINAL DATA": "DATA", "RCPT_TO": "RCPT", "MAIL_FROM": "MAIL"}.get(c, c)
+        found = {
+            "MAIL FROM": "MAIL",
+            "RCPT TO": "RCPT",
+            "INITIAL CONNECTION": "CONN",
+            "CONNECT": "CONN",
+            "FINAL DATA": "DATA",
+            "RCPT_TO": "RCPT",
+            "MAIL_FROM": "MAIL",
+        }.get(c, c)
     return found
 
 
@@ -969,7 +995,11 @@ def decide(
     code_in_text = find_status(text)
     st = clean_status(status)
     remote = _REMOTE_STATUS.search(text)
-    if remote and (st is None or remote.group(1)[0] == st[0]) and (st is None or st.endswith(".0.0") or not st.endswith(".0")):
+    if (
+        remote
+        and (st is None or remote.group(1)[0] == st[0])
+        and (st is None or st.endswith(".0.0") or not st.endswith(".0"))
+    ):
         # The remote server's own code ("550-'5.7.1 ... Access denied'")
         # is more precise than a generic Status field.
         st = clean_status(remote.group(1))
@@ -1078,6 +1108,8 @@ def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]
     if reason == "hostunknown":
         return PERMANENT, "General"
     if reason == "suppressed":
+        if "suppression list for your account" in text:
+            return PERMANENT, "OnAccountSuppressionList"
         return PERMANENT, "Suppressed"
     if reason == "notaccept":
         if status and status.startswith("4"):

@@ -27,7 +27,9 @@ class ARFDetector:
         text = ""
         if parts:
             text = "\n".join(part_text(p) for p in parts)
-        elif msg.content_type == "multipart/report" and "feedback-report" in str(msg.msg.get("content-type", "")).lower():
+        elif (
+            msg.content_type == "multipart/report" and "feedback-report" in str(msg.msg.get("content-type", "")).lower()
+        ):
             text = msg.body_text
         elif "feedback-type:" in msg.body_text[:8000].lower() and re.search(
             r"^feedback-type:\s*\S+", msg.body_text[:8000], re.I | re.M
@@ -71,7 +73,9 @@ class ARFDetector:
             original=original,
         )
         if fields.get("original-mail-from"):
-            det.origin["original_from"] = normalise_address(fields["original-mail-from"]) or fields["original-mail-from"]
+            det.origin["original_from"] = (
+                normalise_address(fields["original-mail-from"]) or fields["original-mail-from"]
+            )
         return det
 
 

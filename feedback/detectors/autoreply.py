@@ -40,10 +40,15 @@ class AutoReplyDetector:
             auto_submitted.startswith("auto-replied")
             or bool(msg.header("x-autoreply") or msg.header("x-autorespond") or msg.header("x-autoresponder"))
             or msg.header("precedence").lower() in ("auto_reply", "auto-reply")
-            or msg.header("x-auto-response-suppress") != "" and bool(VACATION_SUBJECT.search(subject))
+            or msg.header("x-auto-response-suppress") != ""
+            and bool(VACATION_SUBJECT.search(subject))
         )
         if not marks:
-            if auto_submitted.startswith("auto-generated") or msg.header("precedence").lower() in ("bulk", "junk", "list"):
+            if auto_submitted.startswith("auto-generated") or msg.header("precedence").lower() in (
+                "bulk",
+                "junk",
+                "list",
+            ):
                 marks = bool(VACATION_SUBJECT.search(subject))
             else:
                 marks = bool(VACATION_SUBJECT.search(subject)) and bool(VACATION_BODY.search(msg.body_text[:4000]))
@@ -53,5 +58,7 @@ class AutoReplyDetector:
         return Detection(
             kind=AUTOREPLY,
             detector=self.name,
-            findings=[Finding(recipient=rcpt, kind=AUTOREPLY, reason="vacation", diagnostic=msg.body_text[:500].strip())],
+            findings=[
+                Finding(recipient=rcpt, kind=AUTOREPLY, reason="vacation", diagnostic=msg.body_text[:500].strip())
+            ],
         )

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from email.message import Message
 
 from ..models import BOUNCE, DELIVERY, OTHER
-from ..parse import Parsed, addresses, content_type, decode_header, normalise_address, part_text
+from ..parse import (
+    Parsed,
+    addresses,
+    content_type,
+    decode_header,
+    normalise_address,
+    part_text,
+    raw_payload,
+    surrogate_text,
+)
 from ..reasons import clean_status, find_command
 from .base import Detection, Finding
 from .text import recipient_blocks, report_text
@@ -80,10 +89,10 @@ def dsn_text(part: Message) -> str:
                 # Raw values: RFC 3464 fields are not RFC 2047-encoded, and an
                 # encoded-word local part (Sendmail) is the address as sent.
                 chunks.append("\n".join(f"{k}: {_raw(v)}" for k, v in block.items()))
-                body = block.get_payload()
+                body = raw_payload(block)
                 # A block the parser could not split (no blank line) lands in the body.
                 if isinstance(body, str) and body.strip():
-                    chunks.append(body)
+                    chunks.append(surrogate_text(body))
         return "\n\n".join(chunks)
     return part_text(part)
 
@@ -137,6 +146,7 @@ class DSNDetector:
         if not recipients:
             return None
         findings = []
+
         def human() -> dict[str, str]:
             return recipient_blocks(msg)
 
@@ -158,7 +168,11 @@ class DSNDetector:
         )
 
     def _finding(
-        self, b: dict[str, str], human: Callable[[], dict[str, str]], report: str = "", fallback: list[str] | None = None
+        self,
+        b: dict[str, str],
+        human: Callable[[], dict[str, str]],
+        report: str = "",
+        fallback: list[str] | None = None,
     ) -> Finding:
         rcpt = None
         # Final-Recipient can be a pipe, a file, a bare "@host" or a source
@@ -173,7 +187,9 @@ class DSNDetector:
             rcpt = next(iter(human()))
         if rcpt is None and fallback:
             rcpt = fallback[0]
-        orig = normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
+        orig = (
+            normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
+        )
         dtype, diag = typed_value(b.get("diagnostic-code", ""))
         action = (b.get("action") or "").strip().lower() or None
         status_field = b.get("status", "")
@@ -229,7 +245,9 @@ class InlineDSNDetector(DSNDetector):
         for _, part in msg.parts:
             ct = content_type(part)
             broken_multipart = ct.startswith("multipart/") and isinstance(part.get_payload(), str)
-            if part.is_multipart() or not (broken_multipart or ct in ("text/plain", "message/delivery-status", "text/delivery-status")):
+            if part.is_multipart() or not (
+                broken_multipart or ct in ("text/plain", "message/delivery-status", "text/delivery-status")
+            ):
                 continue
             # Forwarded bounces arrive quoted ("> Final-Recipient: ...").
             text = re.sub(r"(?m)^> ?", "", part_text(part))

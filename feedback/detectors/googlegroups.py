@@ -31,5 +31,8 @@ class GoogleGroupsDetector:
         return Detection(
             kind=BOUNCE,
             detector=self.name,
-            findings=[Finding(recipient=r, reason="rejected", permanent=True, action="failed", diagnostic=head.strip()[:1000]) for r in rcpts],
+            findings=[
+                Finding(recipient=r, reason="rejected", permanent=True, action="failed", diagnostic=head.strip()[:1000])
+                for r in rcpts
+            ],
         )

@@ -24,8 +24,8 @@ import re
 
 from ..models import BOUNCE
 from ..original import find_marker
-from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
+from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .base import Detection, Finding
 
 # Senders of bounces: RFC 3464 section 2 and every MTA's postmaster alias.
@@ -80,7 +80,11 @@ def looks_like_bounce(msg: Parsed) -> bool:
     return_path = msg.header("return-path")
     null_sender = return_path.strip() in ("<>", "") and "return-path" in {k.lower() for k in msg.msg.keys()}
     subj = bool(BOUNCE_SUBJECT.search(msg.subject))
-    return (daemon and (subj or null_sender or not msg.subject)) or (null_sender and subj) or (daemon and _body_says_bounce(msg))
+    return (
+        (daemon and (subj or null_sender or not msg.subject))
+        or (null_sender and subj)
+        or (daemon and _body_says_bounce(msg))
+    )
 
 
 _BODY_BOUNCE = re.compile(
@@ -261,7 +265,7 @@ class TextBounceDetector:
                     diagnostic=diag,
                     permanent=permanent,
                     action="failed" if permanent is not False else "delayed",
-                                    )
+                )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
 

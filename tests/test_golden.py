@@ -1,0 +1,251 @@
+"""Golden table: one row per (fixture, recipient) with what the classifier must say.
+
+Every detector has rows here; SES-shaped messages come first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback.pipeline import ClassifierConfig
+
+from .conftest import MESSAGES, classify_fixture
+
+# (file, recipient, kind, status, reason, bounce_type, bounce_subtype, detector)
+GOLDEN = [
+    (
+        "ses-bounce-userunknown.eml",
+        "nobody@example.net",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "dsn",
+    ),
+    ("ses-bounce-2011.eml", "full@example.net", "bounce", "5.2.2", "mailboxfull", "Transient", "MailboxFull", "dsn"),
+    (
+        "ses-bounce-suppressed.eml",
+        "gone@example.net",
+        "bounce",
+        "5.1.1",
+        "suppressed",
+        "Permanent",
+        "Suppressed",
+        "dsn",
+    ),
+    (
+        "ses-bounce-account-suppression.eml",
+        "blocked-by-us@example.net",
+        "bounce",
+        "5.1.1",
+        "suppressed",
+        "Permanent",
+        "OnAccountSuppressionList",
+        "dsn",
+    ),
+    ("ses-complaint-arf.eml", "reader@example.net", "complaint", None, "feedback", None, None, "arf"),
+    ("sns-bounce-envelope.eml", "old@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "General", "ses-sns"),
+    ("sns-complaint-folded.eml", "angry@example.net", "complaint", None, "feedback", None, None, "ses-sns"),
+    ("sns-delivery.eml", "happy@example.net", "delivery", "2.0.0", "delivered", None, None, "ses-sns"),
+    (
+        "postfix-mailbox-full-delayed.eml",
+        "stuffed@example.net",
+        "bounce",
+        "4.2.2",
+        "mailboxfull",
+        "Transient",
+        "MailboxFull",
+        "dsn",
+    ),
+    (
+        "postfix-multi-recipient.eml",
+        "ghost@example.net",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "dsn",
+    ),
+    (
+        "postfix-multi-recipient.eml",
+        "big@example.net",
+        "bounce",
+        "5.3.4",
+        "mesgtoobig",
+        "Transient",
+        "MessageTooLarge",
+        "dsn",
+    ),
+    (
+        "postfix-multi-recipient.eml",
+        "nowhere@nonexistent.example",
+        "bounce",
+        "5.4.4",
+        "hostunknown",
+        "Permanent",
+        "General",
+        "dsn",
+    ),
+    ("dsn-success.eml", "friend@example.net", "delivery", "2.0.0", "delivered", None, None, "dsn"),
+    ("dsn-global-utf8.eml", "用户@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "dsn"),
+    ("mdn-read-receipt.eml", None, "other", None, None, None, None, "mdn"),
+    ("arf-auth-failure.eml", "member@receiver.example.net", "complaint", None, "feedback", None, None, "arf"),
+    ("jmrp-complaint.eml", "hater@outlook.example.net", "complaint", None, "feedback", None, None, "jmrp"),
+    ("unsubscribe-mailto.eml", "listener@example.net", "complaint", None, "feedback", None, None, "unsubscribe"),
+    ("qmail-userunknown.eml", "nosuch@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
+    ("exim-blocked.eml", "user@blocklisting.example.net", "bounce", "5.7.1", "blocked", "Transient", "General", "text"),
+    ("exim-retry-timeout.eml", "late@slow.example.net", "bounce", "5.0.0", "expired", "Transient", "General", "text"),
+    ("sendmail-transcript.eml", "filterme@example.net", "bounce", "5.0.0", "filtered", "Transient", "General", "text"),
+    ("gmail-legacy-text.eml", "notthere@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
+    (
+        "googlegroups-rejected.eml",
+        "team-list@googlegroups.com",
+        "bounce",
+        "5.0.0",
+        "rejected",
+        "Transient",
+        "General",
+        "googlegroups",
+    ),
+    (
+        "broken-mime-iso2022jp.eml",
+        "tanaka@example.jp",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "text",
+    ),
+    (
+        "crlf-misspelled-charset.eml",
+        "missing@example.net",
+        "bounce",
+        "5.1.10",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "text",
+    ),
+    (
+        "cr-only-mbox-line.eml",
+        "quota@example.net",
+        "bounce",
+        "5.2.2",
+        "mailboxfull",
+        "Transient",
+        "MailboxFull",
+        "text",
+    ),
+    ("autoreply-rfc3834.eml", "away@example.net", "autoreply", None, "vacation", "Transient", "General", "autoreply"),
+    (
+        "autoreply-x-autoreply.eml",
+        "holiday@example.net",
+        "autoreply",
+        None,
+        "vacation",
+        "Transient",
+        "General",
+        "autoreply",
+    ),
+    ("autoreply-outlook.eml", "worker@example.net", "autoreply", None, "vacation", "Transient", "General", "autoreply"),
+    ("not-feedback.eml", None, "other", None, None, None, None, None),
+]
+
+
+@pytest.mark.parametrize(("file", "recipient", "kind", "status", "reason", "btype", "subtype", "detector"), GOLDEN)
+def test_golden(file, recipient, kind, status, reason, btype, subtype, detector):
+    events = classify_fixture(file)
+    found = [e for e in events if e.recipient == recipient]
+    assert found, f"{file}: no event for {recipient}; got {[e.recipient for e in events]}"
+    e = found[0]
+    assert (e.kind, e.status, e.reason, e.bounce_type, e.bounce_subtype, e.detector) == (
+        kind,
+        status,
+        reason,
+        btype,
+        subtype,
+        detector,
+    )
+
+
+def test_every_fixture_is_in_the_table():
+    names = {row[0] for row in GOLDEN}
+    assert names == {p.name for p in MESSAGES.glob("*.eml")}
+
+
+def test_recipient_sets_are_exact():
+    by_file: dict[str, set] = {}
+    for row in GOLDEN:
+        by_file.setdefault(row[0], set()).add(row[1])
+    for file, want in by_file.items():
+        got = {e.recipient for e in classify_fixture(file)}
+        assert got == want, file
+
+
+def test_ses_origin_fields():
+    cfg = ClassifierConfig(identities=("example.org",), correlation_headers=("X-App-Msg-Id",))
+    (e,) = classify_fixture("ses-bounce-userunknown.eml", cfg)
+    assert e.ses_message_id == "01010186df4c8a11-aa0bcd12-3e45-4f67-8a9b-c0d1e2f3a4b5-000000"
+    assert e.region == "us-west-2"
+    assert e.feedback_id == "1.us-west-2.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdEF=:AmazonSES"
+    assert e.original_subject == "March news"
+    assert e.original_from == "Newsletter <news@example.org>"
+    assert e.correlation == {"X-App-Msg-Id": "campaign-42/nobody"}
+    assert e.identity == "example.org"
+    assert e.reporting_mta == "a27-33.smtp-out.us-west-2.amazonses.com"
+    assert e.remote_mta == "mx.example.net"
+    assert e.action == "failed"
+    assert e.reply_code == "550"
+
+
+def test_ses_2011_region_is_us_east_1():
+    (e,) = classify_fixture("ses-bounce-2011.eml")
+    assert e.ses_message_id == "00000131e4d29f11-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d-000000"
+    assert e.region == "us-east-1"
+
+
+def test_sns_envelope_origin():
+    (e,) = classify_fixture("sns-bounce-envelope.eml", ClassifierConfig(identities=("example.org",)))
+    assert e.ses_message_id == "0101018c0d0e0e00-99998888-7777-6666-5555-444433332222-000000"
+    assert e.region == "us-west-2"
+    assert e.feedback_id == "0101018c0d0e0f20-11112222-3333-4444-5555-666677778888-000000"
+    assert e.original_subject == "Winter sale"
+    assert e.identity == "example.org"
+    assert e.diagnostic_code == "smtp; 550 5.1.1 user unknown"
+
+
+def test_sns_complaint_fields():
+    (e,) = classify_fixture("sns-complaint-folded.eml")
+    assert (e.feedback_type, e.user_agent, e.region) == ("abuse", "Mozilla/5.0", "eu-central-1")
+
+
+def test_arf_fields():
+    (e,) = classify_fixture("ses-complaint-arf.eml")
+    assert e.feedback_type == "abuse"
+    assert e.user_agent == "Yahoo!-Mail-Feedback/2.0"
+    assert e.source_ip == "192.0.2.33"
+    assert e.arrival_date == "Wed, 04 Oct 2023 09:29:40 +0000"
+    assert e.ses_message_id == "0101018b2c3d3000-abcdabcd-1111-2222-3333-444444444444-000000"
+    (a,) = classify_fixture("arf-auth-failure.eml")
+    assert a.feedback_type == "auth-failure"
+    (u,) = classify_fixture("unsubscribe-mailto.eml")
+    assert u.feedback_type == "opt-out"
+
+
+def test_dsn_per_recipient_fields():
+    (e,) = classify_fixture("postfix-mailbox-full-delayed.eml")
+    assert e.action == "delayed"
+    assert e.will_retry_until == "Wed, 10 Jan 2024 04:10:00 +0000 (UTC)"
+    assert e.original_recipient == "stuffed@example.net"
+    assert e.arrival_date == "Fri,  5 Jan 2024 04:10:00 +0000 (UTC)"
+    assert e.original_message_id == "<20240105041000.1A2B3C@app.example.org>"
+
+
+def test_provenance_fields():
+    (e,) = classify_fixture("qmail-userunknown.eml")
+    assert e.source.endswith("qmail-userunknown.eml")
+    assert len(e.message_sha256) == 64
+    assert e.classifier_version

@@ -1,0 +1,176 @@
+"""Reason tables, as a table: (status, diagnostic, keyword args) -> reason and SES type."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback import reasons as R
+
+# (status, diagnostic, kwargs, reason)
+CASES = [
+    # status codes alone
+    ("5.1.1", "", {}, "userunknown"),
+    ("5.1.2", "", {}, "hostunknown"),
+    ("5.1.6", "", {}, "hasmoved"),
+    ("5.1.8", "", {}, "rejected"),
+    ("5.2.2", "", {}, "mailboxfull"),
+    ("5.2.3", "", {}, "exceedlimit"),
+    ("5.3.4", "", {}, "mesgtoobig"),
+    ("5.3.1", "", {}, "systemfull"),
+    ("5.3.2", "", {}, "notaccept"),
+    ("4.4.7", "", {}, "expired"),
+    ("4.4.2", "", {}, "networkerror"),
+    ("5.3.0", "", {}, "systemerror"),
+    ("5.5.3", "", {}, "toomanyconn"),
+    ("5.6.0", "", {}, "contenterror"),
+    ("5.7.0", "", {}, "securityerror"),
+    ("5.7.13", "", {}, "suspend"),
+    ("5.7.26", "", {}, "authfailure"),
+    ("5.7.25", "", {}, "requireptr"),
+    ("5.2.0", "", {}, "filtered"),
+    ("4.7.1", "", {}, "blocked"),
+    ("2.0.0", "250 ok", {}, "delivered"),
+    # tier 0 phrases beat a code
+    ("5.1.1", "550 5.1.1 Amazon SES has suppressed sending to this address", {}, "suppressed"),
+    ("5.4.4", "Malformed or unexpected name server reply", {}, "networkerror"),
+    ("5.1.1", "550 5.1.1 RCP-P2 Refused due to recipient preferences", {}, "filtered"),
+    (
+        "5.7.1",
+        "550-5.7.1 Messages with multiple 550 5.7.1 addresses in From: header are not accepted.",
+        {},
+        "notcompliantrfc",
+    ),
+    ("4.3.2", "452 4.3.2 Connection rate limit exceeded.", {}, "toomanyconn"),
+    ("4.4.5", "452 4.4.5 Insufficient disk space; try again later", {}, "systemfull"),
+    # tier 1 phrases beat a code
+    ("5.1.1", "550 5.1.1 <a@example.net>... Mailbox Full", {}, "mailboxfull"),
+    ("5.0.0", "552 Message size exceeds maximum value", {}, "mesgtoobig"),
+    ("5.2.3", "552 5.2.3 Message length exceeds administrative limit", {}, "exceedlimit"),
+    ("5.0.0", "550 user suspended", {}, "suspend"),
+    ("5.0.0", "550 5.1.6 recipient no longer on server", {}, "hasmoved"),
+    ("5.7.1", "554 5.7.1 <a@example.net>: Relay access denied", {}, "norelaying"),
+    # tier 2 phrases where the code is generic or missing
+    ("5.7.1", "550 5.7.1 Email rejected per DMARC policy", {}, "authfailure"),
+    ("5.7.1", "550 The IP address sending this message does not have a PTR record setup", {}, "requireptr"),
+    ("5.7.1", "550-5.7.1 the very low reputation of the sending IP address", {}, "badreputation"),
+    ("4.7.0", "421 4.7.0 sending rate limited, try again later", {}, "speeding"),
+    (None, "550 Unknown user kijitora@example.jp", {"command": "RCPT"}, "userunknown"),
+    (None, "550 Unknown user kijitora@example.jp", {"command": "DATA"}, "filtered"),
+    (None, "550 sender address rejected: domain not found", {}, "rejected"),
+    (None, "550 Host unknown", {}, "hostunknown"),
+    (None, "554 Message rejected: spam detected", {}, "spamdetected"),
+    (None, "554 Virus found in message", {}, "virusdetected"),
+    (None, "554 Message not accepted for policy reasons", {}, "policyviolation"),
+    (None, "554 Client host [192.0.2.1] blocked using zen.spamhaus.org", {}, "blocked"),
+    (None, "421 Too many concurrent SMTP connections", {}, "toomanyconn"),
+    (None, "Message expired after sitting in queue for 5 days", {}, "expired"),
+    (None, "connect to mx.example.net: No route to host", {}, "networkerror"),
+    (None, "554 improper use of 8-bit data in message header", {}, "contenterror"),
+    (None, "550 Must issue a STARTTLS command first", {}, "securityerror"),
+    (None, "451 Temporary local problem - please try later", {}, "systemerror"),
+    (None, "500 Syntax error, command unrecognized", {}, "syntaxerror"),
+    (None, "550 mail system full", {}, "systemfull"),
+    (None, "556 Domain does not accept mail (nullMX)", {}, "notaccept"),
+    (None, "procmail: exit code 75", {"diagnostic_type": "X-UNIX"}, "mailererror"),
+    (None, "This message is not RFC 5322 compliant", {}, "notcompliantrfc"),
+    # fallbacks
+    ("5.7.9", "something nobody wrote a phrase for", {}, "securityerror"),
+    ("5.6.5", "", {}, "contenterror"),
+    (None, "", {"diagnostic_type": "X-UNIX"}, "mailererror"),
+    (None, "503 bad", {}, "syntaxerror"),
+    (None, "", {"action": "delayed"}, "expired"),
+    (None, "550 go away", {"command": "EHLO"}, "blocked"),
+    (None, "some words without a known phrase", {}, "onhold"),
+    (None, "", {}, "undefined"),
+    (None, "", {"hint": "rejected"}, "rejected"),
+]
+
+
+@pytest.mark.parametrize(("status", "diag", "kw", "reason"), CASES)
+def test_reason(status, diag, kw, reason):
+    assert R.decide(status, diag, **kw).reason == reason
+
+
+def test_every_reason_the_tables_can_produce_is_tested():
+    producible = {name for name, _ in R.TIER0 + R.TIER1 + R.TIER2}
+    producible |= set(R.STATUS_REASON.values()) | set(R.TEMP_STATUS_REASON.values())
+    producible |= {"delivered", "mailererror", "contenterror", "securityerror", "syntaxerror", "expired"}
+    producible |= {"blocked", "onhold", "undefined", "filtered"}
+    tested = {row[3] for row in CASES}
+    assert producible - tested == set()
+
+
+@pytest.mark.parametrize(
+    ("reason", "status", "text", "btype", "subtype"),
+    [
+        ("userunknown", "5.1.1", "", "Permanent", "NoEmail"),
+        ("hasmoved", "5.1.6", "", "Permanent", "NoEmail"),
+        ("hostunknown", "5.1.2", "", "Permanent", "General"),
+        ("notaccept", "5.3.2", "", "Permanent", "General"),
+        ("notaccept", "4.3.2", "", "Transient", "General"),
+        ("suppressed", "5.1.1", "", "Permanent", "Suppressed"),
+        ("suppressed", "5.1.1", "on the suppression list for your account", "Permanent", "OnAccountSuppressionList"),
+        ("mailboxfull", "5.2.2", "", "Transient", "MailboxFull"),
+        ("mesgtoobig", "5.3.4", "", "Transient", "MessageTooLarge"),
+        ("exceedlimit", "5.2.3", "", "Transient", "MessageTooLarge"),
+        ("spamdetected", "5.7.1", "", "Transient", "ContentRejected"),
+        ("virusdetected", "5.7.1", "the attachment is infected", "Transient", "AttachmentRejected"),
+        ("blocked", "5.7.1", "", "Transient", "General"),
+        ("undefined", None, "", "Undetermined", "Undetermined"),
+    ],
+)
+def test_ses_types(reason, status, text, btype, subtype):
+    assert R.ses_type(reason, status, text) == (btype, subtype)
+
+
+def test_status_from_text_and_class():
+    v = R.decide("5.0.0", "smtp; 550 5.1.1 <a@example.net>... User unknown")
+    assert (v.status, v.reason) == ("5.1.1", "userunknown")
+    # The remote server's own code beats SES 2011's generic Status field.
+    v = R.decide("5.0.0", "552-'5.2.2 <a@example.net>... Mailbox is full'")
+    assert (v.status, v.reason) == ("5.2.2", "mailboxfull")
+    # No code at all: the class comes from the reply code, else the report.
+    assert R.decide(None, "452 mailbox busy").status == "4.0.0"
+    assert R.decide(None, "no code", permanent_hint=False).status == "4.0.0"
+    assert R.decide(None, "no code").status == "5.0.0"
+    assert R.decide(None, "", action="delayed").status == "4.0.0"
+
+
+def test_version_like_numbers_are_not_status_codes():
+    assert R.find_status("by mxl_mta-5.5.0-3 with ESMTP") is None
+    assert R.find_status("from 192.0.2.1 port 25") is None
+    assert R.find_status("550-5.1.1 The email account") == "5.1.1"
+
+
+def test_fold_drops_repeated_reply_codes():
+    assert R.fold("550-5.7.1 one 550-5.7.1 two 550 5.7.1 three") == "550-5.7.1 one two three"
+
+
+def test_find_command():
+    assert R.find_command("(in reply to RCPT TO command)") == "RCPT"
+    assert R.find_command("SMTP error from remote mail server after end of data:") == "DATA"
+    assert R.find_command(">>> DATA\n<<< 550 no") == "DATA"
+    assert R.find_command("after initial connection") == "CONN"
+    assert R.find_command("nothing") is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "word"),
+    [
+        (r"mailbox (?:is )?full", "mailbox "),
+        (r"(?<!connection )rate limit(?:ed|ing)?", "rate limit"),
+        (r"550 5\.1\.1", "550 5.1.1"),
+        (r"dial-?up", "dial"),
+        (r"a|b", None),
+    ],
+)
+def test_required_literal(pattern, word):
+    assert R.required_literal(pattern) == word
+
+
+def test_phrase_guards_never_change_an_answer():
+    # Each phrase table answers the same with and without its literal guard.
+    samples = [row[1].lower() for row in CASES if row[1]]
+    for _, phrases in R.TIER0 + R.TIER1 + R.TIER2:
+        for text in samples:
+            assert bool(phrases.search(text)) == bool(phrases._rx.search(text))
