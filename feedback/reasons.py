@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .models import PERMANENT, TRANSIENT, UNDETERMINED
+from .providers import provider_reason
 
 _REMOTE_STATUS = re.compile(r"\b[45]\d\d[ -]'?([45]\.\d{1,3}\.\d{1,3})\b")
 STATUS_RE = re.compile(r"(?<![\w.])(?<![A-Za-z_]-)([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
@@ -276,6 +277,8 @@ TIER0: list[tuple[str, Phrases]] = [
     ("systemfull", _rx(r"insufficient (?:disk|storage|system) (?:space|storage)")),  # Sendmail 4.4.5
     ("filtered", _rx(r"refused due to recipient preferences")),  # Facebook, with 5.1.1
     ("suspend", _rx(r"recipient account is blocked", r"compte du destinataire est bloque")),  # Orange LPN007
+    # The domain has neither MX nor A: it takes no mail at all (qmail #5.4.4, Yahoo).
+    ("notaccept", _rx(r"couldn'?t find a mail exchanger or ip address", r"no mx record found for domain")),
     # Amazon SES: its global suppression list, and the account-level one.
     (
         "suppressed",
@@ -485,7 +488,6 @@ TIER2: list[tuple[str, Phrases]] = [
         "notaccept",
         _rx(
             r"null ?mx",
-            r"no mx record found for domain",  # Yahoo
             r"does not accept (?:e-?)?mail",
             r"not accepting (?:network )?messages",
             r"host does not accept mail",
@@ -1012,6 +1014,11 @@ def decide(
     reason = hint
     if reason is None:
         reason = _reason(st, text, action_l, diagnostic_type, command, reply)
+        if reason == "hostunknown" and ((st or "").startswith("4") or (reply or "").startswith("4")):
+            # A domain that fails to resolve *temporarily* (SERVFAIL, a
+            # timeout, "try again") says nothing about the address: the
+            # failure is the network's, and must not hard-bounce it.
+            reason = "networkerror"
         if reason == "userunknown" and not _ADDRESS_CODE.match(st or ""):
             if command == "DATA":
                 # "User unknown" in answer to DATA: the server accepted the
@@ -1048,7 +1055,7 @@ def _reason(
 ) -> str:
     if st and st.startswith("2."):
         return "delivered"
-    r = phrase_reason(text, TIER0)
+    r = provider_reason(text) or phrase_reason(text, TIER0)
     if r:
         return r
     # Tier 1: explicit statements about the mailbox or message size.

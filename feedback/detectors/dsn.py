@@ -258,3 +258,26 @@ class InlineDSNDetector(DSNDetector):
                 if det:
                     return det
         return None
+
+
+class NestedDSNDetector(DSNDetector):
+    """A DSN attached as message/rfc822 to another notice.
+
+    Sample: content filters (Trend Micro IMSS) and forwarding users wrap the
+    MTA's multipart/report in a message of their own that says nothing itself.
+    """
+
+    name = "dsn-nested"
+
+    def detect(self, msg: Parsed) -> Detection | None:
+        for part in msg.parts_of_type("message/rfc822"):
+            payload = part.get_payload()
+            if not (isinstance(payload, list) and payload and isinstance(payload[0], Message)):
+                continue
+            inner = Parsed(msg=payload[0], raw=b"")
+            if not inner.parts_of_type(*DSN_TYPES):
+                continue
+            det = super().detect(inner)
+            if det is not None:
+                return det
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .arf import ARFDetector, JMRPDetector
 from .autoreply import AutoReplyDetector
 from .base import Detector
-from .dsn import DSNDetector, InlineDSNDetector
+from .dsn import DSNDetector, InlineDSNDetector, NestedDSNDetector
 from .googlegroups import GoogleGroupsDetector
 from .mdn import MDNDetector
 from .sns import SNSDetector
@@ -19,6 +19,7 @@ DETECTORS: tuple[Detector, ...] = (
     MDNDetector(),  # read receipts are reports too, but never feedback
     DSNDetector(),  # RFC 3464 machine-readable bounce
     InlineDSNDetector(),  # DSN fields in a text part
+    NestedDSNDetector(),  # a DSN attached to a filter's or a person's notice
     GoogleGroupsDetector(),  # localized notices that name no error code
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
