@@ -620,6 +620,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"sending to/from an address that has been blacklisted",
             r"sender was rejected",  # qmail: "Connected to ... but sender was rejected"
             r"purported responsible address",  # Sender ID (Courier)
+            r"'send mail as' (?:feature|account)",  # Gmail: the sender alias is not set up
         ),
     ),
     (
@@ -831,7 +832,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"internal (?:server )?error",
             r"local error",
             r"server (?:error|misconfigured|configuration error)",
-            r"temporary (?:local )?(?:problem|failure|error)",
+            r"temporary local (?:problem|failure|error)",
             r"service (?:currently )?(?:not )?(?:available|unavailable)",
             r"interrupted system call",
             r"could not load drd for domain",  # MXLogic
@@ -1060,9 +1061,17 @@ def _reason(
         return r
     # Tier 1: explicit statements about the mailbox or message size.
     r = phrase_reason(text, TIER1)
+    if r == "mesgtoobig" and status_reason(st) == "exceedlimit":
+        # Both say "too large"; 5.2.3 says which limit.
+        return "exceedlimit"
     if r:
         return r
     by_code = status_reason(st)
+    dtype = (diagnostic_type or "").upper()
+    if dtype == "X-UNIX" and (by_code is None or by_code in WEAK_REASONS):
+        # The local delivery program (a pipe, procmail) failed: whatever it
+        # printed, the mailer is the cause.
+        return "mailererror"
     by_text = phrase_reason(text, TIER2)
     if by_text in PHRASE_BEATS_CODE:
         return by_text
@@ -1072,7 +1081,6 @@ def _reason(
         return by_text
     if by_code:
         return by_code
-    dtype = (diagnostic_type or "").upper()
     if dtype in ("X-UNIX", "X-POSTFIX"):
         return "mailererror"
     if st:

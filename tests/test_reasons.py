@@ -73,6 +73,17 @@ CASES = [
     (None, "556 Domain does not accept mail (nullMX)", {}, "notaccept"),
     (None, "procmail: exit code 75", {"diagnostic_type": "X-UNIX"}, "mailererror"),
     (None, "This message is not RFC 5322 compliant", {}, "notcompliantrfc"),
+    # provider codes (Orange / La Poste)
+    ("5.2.0", "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]", {}, "spamdetected"),
+    ("5.5.0", "550 5.5.0 Service refuse. Service refused, please try later. LPN001_108", {}, "undefined"),
+    ("5.1.1", "552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417 [417]", {}, "mailboxfull"),
+    # rules that combine evidence
+    ("4.4.0", "DNS Error: type 'mx' lookup of example.invalid responded with code NXDOMAIN", {}, "networkerror"),
+    ("5.4.4", "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", {}, "notaccept"),
+    ("5.2.3", "552 5.2.3 Message size exceeds fixed maximum message size", {}, "exceedlimit"),
+    ("4.3.0", "temporary failure", {"diagnostic_type": "X-UNIX"}, "mailererror"),
+    ("4.0.0", "450 4.0.0 Temporary failure", {}, "onhold"),
+    (None, "You're sending this from a different address using the 'Send mail as' feature.", {}, "rejected"),
     # fallbacks
     ("5.7.9", "something nobody wrote a phrase for", {}, "securityerror"),
     ("5.6.5", "", {}, "contenterror"),
