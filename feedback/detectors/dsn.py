@@ -97,6 +97,26 @@ def dsn_text(part: Message) -> str:
     return part_text(part)
 
 
+# Amazon SES receiving: a receipt rule's Bounce action answers with a template
+# the domain owner picked ("Mailbox does not exist" is a rule's choice, not a
+# directory lookup), so the template names a policy, not a fact.
+_SES_INBOUND = re.compile(r"inbound-smtp\.[a-z0-9-]+\.amazonaws\.com", re.I)
+_RECEIPT_RULE_TEMPLATES = (
+    ("mailbox does not exist", "filtered"),
+    ("message too large", "mesgtoobig"),
+    ("mailbox full", "mailboxfull"),
+    ("message content rejected", "contenterror"),
+)
+
+
+def _receipt_rule_reason(diagnostic: str) -> str | None:
+    low = diagnostic.lower()
+    for text, reason in _RECEIPT_RULE_TEMPLATES:
+        if text in low:
+            return reason
+    return None
+
+
 _SES_2011 = re.compile(r"^\d\.\d\.\d{1,3} - [A-Za-z ]+ (\d{3}[ -]'.*)$", re.S)
 _PLAIN = re.compile(r"^[^\s@<>|/:,;]+@[^\s@<>|/:,;]+\.[^\s@<>|/:,;]+$")
 
@@ -157,6 +177,10 @@ class DSNDetector:
             report = re.sub(r"\s+", " ", report_text(msg)).strip()[:2000]
         for b in recipients:
             findings.append(self._finding(b, human, report, fallback))
+        reporting = typed_value(per_message.get("reporting-mta", ""))[1]
+        if _SES_INBOUND.search(reporting):
+            for f in findings:
+                f.reason = f.reason or _receipt_rule_reason(f.diagnostic)
         kinds = {f.kind for f in findings}
         kind = BOUNCE if BOUNCE in kinds else (DELIVERY if DELIVERY in kinds else OTHER)
         return Detection(
