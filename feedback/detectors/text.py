@@ -151,6 +151,7 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
     lines = report.split("\n")
     excluded = _excluded(msg)
     heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
+    echoed: set[int] = set()  # "To:" lines of an echoed header summary
     for i, line in enumerate(lines):
         if "@" not in line or _SENDER_CONTEXT.search(line):
             continue
@@ -163,9 +164,16 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         # The bounce's own parties (its To is the original sender) count only
         # in the strict "<rcpt>:" / bare-address layouts: people do mail
         # themselves, but a greeting line "sender@example.com 様" is no recipient.
-        if addr.lower() in excluded and not re.match(r"^>?\s*:?\s*$|^>?:", line[m.end(1) :]):
+        labelled = bool(line[: m.start(1)].strip(" \t<>\"'(-*•|"))
+        if addr.lower() in excluded and (labelled or not re.match(r"^>?\s*:?\s*$|^>?:", line[m.end(1) :])):
             continue
+        if re.match(r"\s*to:", line, re.I):
+            echoed.add(i)
         heads.append((i, addr, line[m.end(1) :]))
+    if echoed and len(echoed) < len(heads):
+        # Exchange and others echo the original's "To:/Subject:/Sent:" above
+        # the real list; a "To:" line counts only where nothing else names anyone.
+        heads = [h for h in heads if h[0] not in echoed]
     blocks: dict[str, str] = {}
     for n, (i, addr, rest) in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
