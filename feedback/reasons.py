@@ -866,6 +866,9 @@ _REASON_RX: dict[str, Phrases] = dict(TIER1 + TIER2)
 # Reasons whose phrases should beat a specific status code: these state a
 # cause more precise than most 5.7.x/5.1.x codes do.
 PHRASE_BEATS_CODE = {"authfailure", "requireptr", "notcompliantrfc", "badreputation", "speeding"}
+TIER2_BEATS_CODE = [(name, rx) for name, rx in TIER2 if name in PHRASE_BEATS_CODE]
+# They lead TIER2, so "first match in TIER2 is one of them" == "one of them matches".
+assert [n for n, _ in TIER2[: len(TIER2_BEATS_CODE)]] == [n for n, _ in TIER2_BEATS_CODE]
 
 
 _FIRST_REPLY = re.compile(r"([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})")
@@ -1072,11 +1075,10 @@ def _reason(
         # The local delivery program (a pipe, procmail) failed: whatever it
         # printed, the mailer is the cause.
         return "mailererror"
-    by_text = phrase_reason(text, TIER2)
-    if by_text in PHRASE_BEATS_CODE:
-        return by_text
     if by_code and by_code not in WEAK_REASONS and st not in WEAK_CODES:
-        return by_code
+        # A specific code: only the causes it cannot express can override it.
+        return phrase_reason(text, TIER2_BEATS_CODE) or by_code
+    by_text = phrase_reason(text, TIER2)
     if by_text:
         return by_text
     if by_code:

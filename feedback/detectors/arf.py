@@ -86,11 +86,15 @@ class JMRPDetector:
     name = "jmrp"
 
     def detect(self, msg: Parsed) -> Detection | None:
-        from ..original import find_original
         from ..parse import decode_header
 
-        original = find_original(msg)
-        if original is None or not original.get("x-hmxmroriginalrecipient"):
+        original = None
+        for part in msg.parts_of_type("message/rfc822"):
+            payload = part.get_payload()
+            if isinstance(payload, list) and payload and payload[0].get("x-hmxmroriginalrecipient"):
+                original = payload[0]
+                break
+        if original is None:
             return None
         rcpt = normalise_address(decode_header(original.get("x-hmxmroriginalrecipient")))
         return Detection(

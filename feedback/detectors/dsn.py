@@ -298,6 +298,8 @@ class NestedDSNDetector(DSNDetector):
             payload = part.get_payload()
             if not (isinstance(payload, list) and payload and isinstance(payload[0], Message)):
                 continue
+            if not content_type(payload[0]).startswith("multipart/"):
+                continue
             inner = Parsed(msg=payload[0], raw=b"")
             if not inner.parts_of_type(*DSN_TYPES):
                 continue
