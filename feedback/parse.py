@@ -98,6 +98,9 @@ def surrogate_text(value: str) -> str:
     return decode_bytes(raw, "utf-8")
 
 
+_UNFOLD = re.compile(r"\s*\n\s*")
+
+
 def decode_header(value: object) -> str:
     """A header value as text: RFC 2047 words decoded, folding undone."""
     if value is None:
@@ -118,7 +121,9 @@ def decode_header(value: object) -> str:
             text = "".join(out) if len(chunks) > 1 else out[0]
         except (ValueError, IndexError, AssertionError, LookupError):
             pass
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+    if "\n" in text:
+        text = _UNFOLD.sub(" ", text)
+    return text.strip()
 
 
 def raw_payload(part: Message) -> Any:

@@ -938,14 +938,13 @@ def find_reply_code(text: str) -> str | None:
 _COMMAND = re.compile(
     r"(?:after|in reply to|response to|for|did not like our)\s+(?:end of\s+)?(?:the\s+)?(mail from|rcpt to|data|ehlo|helo|connect|initial connection|final data)\b"
     r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:?\s+(mail from|rcpt to|data)\b|\[(rcpt_to|mail_from)\]",
-    re.I,
 )
 
 
 def find_command(text: str) -> str | None:
     """The SMTP command a diagnostic says failed (MAIL, RCPT, DATA, EHLO, CONN), or None."""
     found = None
-    for m in _COMMAND.finditer(text or ""):
+    for m in _COMMAND.finditer((text or "").lower()):
         c = next(g for g in m.groups() if g).upper()
         found = {
             "MAIL FROM": "MAIL",

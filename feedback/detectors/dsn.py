@@ -76,7 +76,7 @@ def field_blocks(text: str) -> list[dict[str, str]]:
 
 def _raw(value: object) -> str:
     text = decode_header(value) if not isinstance(value, str) or "=?" not in value else str(value)
-    return re.sub(r"\s*\n\s*", " ", text)
+    return re.sub(r"\s*\n\s*", " ", text) if "\n" in text else text
 
 
 def dsn_text(part: Message) -> str:

@@ -58,13 +58,11 @@ PERMANENT_TEXT = re.compile(
     r"permanent(?:ly)? (?:error|fatal|failure|failed)|failed permanently|fatal errors?|"
     r"this is a permanent error|could not be delivered|has been rejected|i'?ve given up|"
     r"unable to deliver|was not delivered|couldn'?t be delivered|delivery has failed",
-    re.I,
 )
 TEMPORARY_TEXT = re.compile(
     r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will retry|still trying|"
     r"not yet been delivered|has not been delivered yet|is still in (?:the )?queue|"
     r"warning: message|delivery attempts will continue|persistent",
-    re.I,
 )
 # Lines of boilerplate that name addresses which are never the failed recipient.
 _SENDER_CONTEXT = re.compile(r"mail from:|envelope-from|return-path|reply-to|sender address|^from:|^to:|^cc:", re.I)
@@ -302,7 +300,7 @@ def _condense(report: str) -> str:
 
 
 def _permanence(report: str) -> bool | None:
-    head = report[:3000]
+    head = report[:3000].lower()
     if PERMANENT_TEXT.search(head):
         return True
     if TEMPORARY_TEXT.search(head):
