@@ -136,7 +136,7 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict with every field, for JSON output and storage."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {name: getattr(self, name) for name in EVENT_FIELDS}
 
 
 EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))

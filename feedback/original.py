@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import email
 import re
 from email.message import Message
+from email.parser import Parser
 from email.policy import compat32
 
 from .parse import Parsed, part_text
@@ -76,10 +76,18 @@ def original_from_text(text: str) -> Message | None:
         if _HEADER_LINE.match(line):
             block = "\n".join(lines[i:])
             try:
-                return email.message_from_string(block, policy=compat32)
+                return _headers(block)
             except Exception:  # noqa: BLE001 - quoted text can be anything
                 return None
     return None
+
+
+_HEADER_PARSER = Parser(policy=compat32)
+
+
+def _headers(text: str) -> Message:
+    """Only the header block: the original's body is never needed here."""
+    return _HEADER_PARSER.parsestr(text, headersonly=True)
 
 
 def find_original(msg: Parsed) -> Message | None:
@@ -95,12 +103,12 @@ def _find_original(msg: Parsed) -> Message | None:
                 return payload[0]
             if isinstance(payload, str):
                 try:
-                    return email.message_from_string(part_text(part), policy=compat32)
+                    return _headers(part_text(part))
                 except Exception:  # noqa: BLE001
                     continue
         elif ct in ("text/rfc822-headers", "message/rfc822-headers"):
             try:
-                return email.message_from_string(part_text(part).lstrip("\n"), policy=compat32)
+                return _headers(part_text(part).lstrip("\n"))
             except Exception:  # noqa: BLE001
                 continue
     return original_from_text(msg.body_text)

@@ -182,14 +182,23 @@ def part_text(part: Message, limit: int = MAX_TEXT) -> str:
             pass
     elif cte == "quoted-printable":
         raw = quopri.decodestring(raw)
-    charset = None
-    try:
-        charset = part.get_param("charset")
-    except (ValueError, TypeError, IndexError):
-        charset = None
-    if isinstance(charset, tuple):
-        charset = charset[2] if len(charset) > 2 else None
-    return decode_bytes(raw[:limit], str(charset) if charset else None)
+    return decode_bytes(raw[:limit], charset_of(part))
+
+
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
+
+
+def charset_of(part: Message) -> str | None:
+    """The charset parameter of the part's Content-Type.
+
+    Read straight from the header: ``get_param`` re-parses every parameter
+    (RFC 2231 included) and costs more than decoding the part itself.
+    """
+    ctype = part.get("content-type")
+    if not ctype:
+        return None
+    m = _CHARSET.search(str(ctype))
+    return m.group(1) if m else None
 
 
 def _headers_text(msg: Message) -> str:
@@ -242,36 +251,42 @@ class Parsed:
     @cached_property
     def parts(self) -> list[tuple[int, Message]]:
         """(depth, part) of the top-level message, depth-first, not inside attached messages."""
+        return self._walk[0]
+
+    @cached_property
+    def part_types(self) -> list[str]:
+        """Content types of ``parts``, in the same order."""
+        return self._walk[1]
+
+    @cached_property
+    def _walk(self) -> tuple[list[tuple[int, Message]], list[str]]:
         out: list[tuple[int, Message]] = []
+        types: list[str] = []
         stack: list[tuple[int, Message]] = [(0, self.msg)]
         while stack:
             depth, part = stack.pop()
-            out.append((depth, part))
-            if depth >= MAX_DEPTH:
-                continue
             payload = part.get_payload()
             ct = content_type(part)
-            if isinstance(payload, str) and ct.startswith("multipart/") and depth > 0:
+            if isinstance(payload, str) and ct.startswith("multipart/") and 0 < depth:
                 fixed = _repair_boundary(
                     part, _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(payload)
                 )
                 if fixed is not None:
                     part, payload = fixed, fixed.get_payload()
-                    out[-1] = (depth, part)
-            if part.is_multipart() and isinstance(payload, list) and ct.startswith("multipart/"):
+                    ct = content_type(part)
+            out.append((depth, part))
+            types.append(ct)
+            if depth >= MAX_DEPTH:
+                continue
+            if isinstance(payload, list) and ct.startswith("multipart/"):
                 for child in reversed(payload):
                     if isinstance(child, Message):
                         stack.append((depth + 1, child))
-        return out
+        return out, types
 
     @cached_property
     def content_type(self) -> str:
-        return content_type(self.msg)
-
-    @cached_property
-    def part_types(self) -> list[str]:
-        """Content types of ``parts``, in the same order."""
-        return [content_type(p) for _, p in self.parts]
+        return self.part_types[0]
 
     def parts_of_type(self, *types: str) -> list[Message]:
         """Every part (outside attached messages) whose type is one of ``types``."""

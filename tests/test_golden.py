@@ -45,7 +45,16 @@ GOLDEN = [
         "dsn",
     ),
     # SES receiving: a receipt rule chose to bounce; the template is policy, not a lookup.
-    ("ses-receiving-rule-bounce.eml", "info@inbound.example.com", "bounce", "5.1.1", "filtered", "Transient", "General", "dsn"),
+    (
+        "ses-receiving-rule-bounce.eml",
+        "info@inbound.example.com",
+        "bounce",
+        "5.1.1",
+        "filtered",
+        "Transient",
+        "General",
+        "dsn",
+    ),
     ("ses-complaint-arf.eml", "reader@example.net", "complaint", None, "feedback", None, None, "arf"),
     ("sns-bounce-envelope.eml", "old@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "General", "ses-sns"),
     ("sns-complaint-folded.eml", "angry@example.net", "complaint", None, "feedback", None, None, "ses-sns"),

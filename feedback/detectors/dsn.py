@@ -266,8 +266,7 @@ class InlineDSNDetector(DSNDetector):
     name = "dsn-inline"
 
     def detect(self, msg: Parsed) -> Detection | None:
-        for _, part in msg.parts:
-            ct = content_type(part)
+        for (_, part), ct in zip(msg.parts, msg.part_types, strict=True):
             broken_multipart = ct.startswith("multipart/") and isinstance(part.get_payload(), str)
             if part.is_multipart() or not (
                 broken_multipart or ct in ("text/plain", "message/delivery-status", "text/delivery-status")

@@ -65,7 +65,7 @@ TEMPORARY_TEXT = re.compile(
     r"warning: message|delivery attempts will continue|persistent",
 )
 # Lines of boilerplate that name addresses which are never the failed recipient.
-_SENDER_CONTEXT = re.compile(r"mail from:|envelope-from|return-path|reply-to|sender address|^from:|^to:|^cc:", re.I)
+_SENDER_CONTEXT = re.compile(r"mail from:|envelope-from|return-path|reply-to|sender address|^from:|^to:|^cc:")
 
 
 def looks_like_bounce(msg: Parsed) -> bool:
@@ -151,7 +151,7 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
     heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
     echoed: set[int] = set()  # "To:" lines of an echoed header summary
     for i, line in enumerate(lines):
-        if "@" not in line or _SENDER_CONTEXT.search(line):
+        if "@" not in line or _SENDER_CONTEXT.search(line.lower()):
             continue
         m = _HEAD_LINE.match(line) or _SENDMAIL_LINE.match(line)
         if not m:
