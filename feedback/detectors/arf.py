@@ -8,6 +8,7 @@ JMRP) send the same fields without the report type, or as plain text.
 from __future__ import annotations
 
 import re
+from email.message import Message
 
 from ..models import COMPLAINT
 from ..parse import Parsed, addresses, normalise_address, part_text
@@ -88,12 +89,13 @@ class JMRPDetector:
     def detect(self, msg: Parsed) -> Detection | None:
         from ..parse import decode_header
 
-        original = None
+        original: Message | None = None
         for part in msg.parts_of_type("message/rfc822"):
             payload = part.get_payload()
-            if isinstance(payload, list) and payload and payload[0].get("x-hmxmroriginalrecipient"):
-                original = payload[0]
-                break
+            if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                if payload[0].get("x-hmxmroriginalrecipient"):
+                    original = payload[0]
+                    break
         if original is None:
             return None
         rcpt = normalise_address(decode_header(original.get("x-hmxmroriginalrecipient")))
