@@ -171,10 +171,14 @@ class DSNDetector:
             return recipient_blocks(msg)
 
         fallback: list[str] = []
-        report = ""
+        single = len(recipients) == 1
+
+        def report() -> str:
+            # Only a lone recipient without any diagnostic borrows the whole text.
+            return re.sub(r"\s+", " ", report_text(msg)).strip()[:2000] if single else ""
+
         if len(recipients) == 1:
             fallback = addresses(msg.header("x-failed-recipients"))
-            report = re.sub(r"\s+", " ", report_text(msg)).strip()[:2000]
         for b in recipients:
             findings.append(self._finding(b, human, report, fallback))
         reporting = typed_value(per_message.get("reporting-mta", ""))[1]
@@ -195,7 +199,7 @@ class DSNDetector:
         self,
         b: dict[str, str],
         human: Callable[[], dict[str, str]],
-        report: str = "",
+        report: Callable[[], str] = str,
         fallback: list[str] | None = None,
     ) -> Finding:
         rcpt = None
@@ -226,8 +230,8 @@ class DSNDetector:
         wants_command = "unknown" in diag.lower() or "no such" in diag.lower()
         blocks = human() if thin or wants_command else {}
         extra = blocks.get((rcpt or "").lower(), "")
-        if not extra and not diag and report:
-            extra = report
+        if not extra and not diag:
+            extra = report()
         if extra and thin:
             diag = f"{diag} {extra}".strip() if diag else extra
         m = _SES_2011.match(diag)

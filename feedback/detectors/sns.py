@@ -58,6 +58,11 @@ class SNSDetector:
     name = "ses-sns"
 
     def detect(self, msg: Parsed) -> Detection | None:
+        # The keys are plain ASCII in any 7bit/8bit/quoted-printable body:
+        # one byte search rules out nearly all mail without decoding it.
+        raw = msg.raw
+        if b"otificationType" not in raw and b"eventType" not in raw and b"ase64" not in raw and b"ASE64" not in raw:
+            return None
         text = msg.body_text
         if "{" not in text or ("notificationType" not in text and "eventType" not in text):
             return None
