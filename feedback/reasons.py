@@ -871,6 +871,7 @@ TIER2: list[tuple[str, Phrases]] = [
     ),
 ]
 TIER1_NAMES = {r for r, _ in TIER1}
+_TIER12 = TIER1 + TIER2
 _REASON_RX: dict[str, Phrases] = dict(TIER1 + TIER2)
 # Reasons whose phrases should beat a specific status code: these state a
 # cause more precise than most 5.7.x/5.1.x codes do.
@@ -903,13 +904,30 @@ def fold(text: str) -> str:
 PHRASE_WINDOW = 2000
 
 
+_Flat = list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]]
+_FLAT: dict[int, tuple[list[tuple[str, Phrases]], _Flat]] = {}
+
+
+def _flat(table: list[tuple[str, Phrases]]) -> _Flat:
+    """A table as one list of (reason, guard words, phrase) in order: one loop, no calls."""
+    entry = _FLAT.get(id(table))
+    if entry is None or entry[0] is not table:
+        entry = _FLAT[id(table)] = (table, [(reason, words, rx) for reason, ph in table for words, rx in ph._branches])
+    return entry[1]
+
+
 def phrase_reason(text: str, order: list[tuple[str, Phrases]] | None = None) -> str | None:
     """The first reason whose phrases occur in ``text`` (already folded), or None."""
     if not text:
         return None
-    table = order if order is not None else TIER1 + TIER2
     text = text[:PHRASE_WINDOW]
-    for reason, rx in table:
+    for reason, words, rx in _flat(order if order is not None else _TIER12):
+        if words is not None:
+            if len(words) == 1:
+                if words[0] not in text:
+                    continue
+            elif not any(map(text.__contains__, words)):
+                continue
         if rx.search(text):
             return reason
     return None
