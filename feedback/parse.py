@@ -136,6 +136,20 @@ def raw_payload(part: Message) -> Any:
     return part.__dict__.get("_payload", part.get_payload())
 
 
+def header_of(msg: Message, name: str) -> str:
+    """A header decoded from its stored value.
+
+    ``Message.get`` turns raw 8-bit bytes (common in Japanese and Russian
+    bounces' Subject) into U+FFFD under compat32; the stored value keeps them
+    as surrogates, which decode as UTF-8 (or the charset they really are).
+    """
+    lname = name.lower()
+    for k, v in msg.__dict__.get("_headers", ()):
+        if k.lower() == lname:
+            return decode_header(v)
+    return ""
+
+
 def payload_bytes(part: Message) -> bytes:
     """The part's body with its Content-Transfer-Encoding undone (tolerantly)."""
     payload = raw_payload(part)
@@ -239,7 +253,7 @@ class Parsed:
         """A header of the top-level message, decoded; '' when absent."""
         key = "h:" + name.lower()
         if key not in self.cache:
-            self.cache[key] = decode_header(self.msg.get(name))
+            self.cache[key] = header_of(self.msg, name)
         return str(self.cache[key])
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:

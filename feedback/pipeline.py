@@ -13,7 +13,7 @@ from .detectors.registry import DETECTORS
 from .identity import region_from, resolve_identity, ses_message_id
 from .models import BOUNCE, OTHER, Event, RawMessage
 from .original import find_original
-from .parse import Parsed, addresses, decode_header, parse
+from .parse import Parsed, addresses, header_of, parse
 from .reasons import decide
 
 
@@ -143,7 +143,7 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
     def oh(name: str) -> str | None:
         if original is None:
             return None
-        return decode_header(original.get(name)) or None
+        return header_of(original, name) or None
 
     message_id = oh("message-id")
     feedback_id = oh("feedback-id")

@@ -163,6 +163,30 @@ GOLDEN = [
     ),
     ("autoreply-outlook.eml", "worker@example.net", "autoreply", None, "vacation", "Transient", "General", "autoreply"),
     ("not-feedback.eml", None, "other", None, None, None, None, None),
+    # A shop's "noreply" with "failed" in the subject is not a mail system's report.
+    ("not-feedback-noreply-failed.eml", None, "other", None, None, None, None, None),
+    # KDDI-style: no-reply sender, raw UTF-8 subject, the reason in prose.
+    (
+        "raw-8bit-subject-carrier.eml",
+        "yamada@mail.example.jp",
+        "bounce",
+        "5.0.0",
+        "mailboxfull",
+        "Transient",
+        "MailboxFull",
+        "text",
+    ),
+    # A person forwards the bounce as an attachment: the inner DSN decides.
+    (
+        "forwarded-dsn-attachment.eml",
+        "left@example.net",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "dsn-nested",
+    ),
 ]
 
 

@@ -29,17 +29,22 @@ from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .base import Detection, Finding
 
 # Senders of bounces: RFC 3464 section 2 and every MTA's postmaster alias.
+# Senders of bounces (RFC 5321's postmaster, RFC 3464's MAILER-DAEMON and what
+# MTAs really use): their mail is a report whatever its subject says.
 DAEMON_LOCAL = re.compile(
-    r"^(?:mailer-daemon|mailer_daemon|mailerdaemon|postmaster|post_master|mail-daemon|maildaemon|mail\.daemon|mmdf|"
-    r"bounces?|bounce-notification|mdaemon|smtp|mail|mailadmin|nobody|root|daemon|system|"
-    r"mail-delivery-system|delivery-status|no-?reply|noreply-mail|mailerdaemon\w*|postoffice|"
-    r"double-bounce|mailer)$",
+    r"^(?:mailer-daemon|mailer_daemon|mailerdaemon\w*|postmaster|post_master|mail-daemon|maildaemon|mail\.daemon|"
+    r"mmdf|mdaemon|double-bounce|mail-delivery-system|bounce-notification|postoffice)$",
     re.I,
+)
+# Local parts that MTAs also send reports from, but that send other mail too
+# (a shop's "noreply", a cron job's "root"): these need the report to say so.
+# KDDI/au sends its bounces from no-reply@.
+DAEMON_LOCAL_WEAK = re.compile(
+    r"^(?:bounces?|smtp|mail|mailer|mailadmin|nobody|root|daemon|system|delivery-status|no-?reply)$", re.I
 )
 DAEMON_NAME = re.compile(
     r"mail delivery (?:subsystem|system|service|agent)|mailer[- ]daemon|postmaster|"
-    r"mail administrator|delivery status notification|internet mail delivery|mail system|"
-    r"microsoft outlook|mail delivery",
+    r"mail administrator|internet mail delivery",
     re.I,
 )
 BOUNCE_SUBJECT = re.compile(
@@ -78,18 +83,20 @@ def looks_like_bounce(msg: Parsed) -> bool:
     return_path = msg.header("return-path")
     null_sender = return_path.strip() in ("<>", "") and "return-path" in {k.lower() for k in msg.msg.keys()}
     subj = bool(BOUNCE_SUBJECT.search(msg.subject))
-    return (
-        (daemon and (subj or null_sender or not msg.subject))
-        or (null_sender and subj)
-        or (daemon and _body_says_bounce(msg))
-    )
+    if daemon:
+        return subj or null_sender or not msg.subject or _body_says_bounce(msg)
+    if null_sender and subj:
+        return True
+    weak = bool(local and DAEMON_LOCAL_WEAK.match(local))
+    return weak and (subj or null_sender) and _body_says_bounce(msg)
 
 
 _BODY_BOUNCE = re.compile(
     r"could not be delivered|wasn'?t able to deliver|unable to deliver|delivery (?:to the following|has failed|failed)|"
     r"undeliverable|permanent error|following (?:address(?:es)?|recipients?) (?:failed|had)|returned to sender|"
     r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered|"
-    r"invalid (?:user|recipient) address|no such user|user unknown|mailbox unavailable",
+    r"invalid (?:user|recipient) address|no such user|user unknown|mailbox unavailable|mailbox is full|"
+    r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено",
     re.I,
 )
 
