@@ -176,6 +176,8 @@ GOLDEN = [
         "MailboxFull",
         "text",
     ),
+    # A bounce forwarded inline, quoted with "> ": the DSN fields still count.
+    ("dsn-inline-quoted.eml", "typo@exmaple.net", "bounce", "5.1.2", "hostunknown", "Permanent", "General", "dsn-inline"),
     # A person forwards the bounce as an attachment: the inner DSN decides.
     (
         "forwarded-dsn-attachment.eml",
@@ -204,6 +206,12 @@ def test_golden(file, recipient, kind, status, reason, btype, subtype, detector)
         subtype,
         detector,
     )
+
+
+def test_every_detector_has_samples():
+    from feedback.detectors.registry import DETECTORS
+
+    assert {d.name for d in DETECTORS} <= {row[7] for row in GOLDEN}
 
 
 def test_every_fixture_is_in_the_table():
