@@ -20,7 +20,7 @@ from .providers import provider_reason
 
 _REMOTE_STATUS = re.compile(r"\b[45]\d\d[ -]'?([45]\.\d{1,3}\.\d{1,3})\b")
 STATUS_RE = re.compile(r"(?<![\w.])(?<![A-Za-z_]-)([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-]|$)", re.M)
+REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-,;)\]]|$)", re.M)
 
 # ---------------------------------------------------------------- status codes
 # Specific RFC 3463 / IANA registry codes. Generic ones (x.0.0, x.y.0 of most
@@ -985,6 +985,11 @@ def find_command(text: str) -> str | None:
     return found
 
 
+def action_of(action: str | None) -> str:
+    """The DSN Action keyword, lower-cased ("failed", "delayed", ...)."""
+    return (action or "").strip().lower().split(" ")[0] if action else ""
+
+
 def clean_status(value: str | None) -> str | None:
     """The x.y.z code out of a Status field ("5.0.0 (permanent failure)" -> 5.0.0)."""
     if not value:
@@ -1037,6 +1042,10 @@ def decide(
         st = clean_status(remote.group(1))
     elif (st is None or st.endswith(".0.0")) and code_in_text and (st is None or code_in_text[0] == st[0]):
         st = code_in_text
+    if st and st[0] == "4" and remote and remote.group(1)[0] == "5" and action_of(action) == "failed":
+        # "Action: failed" with a 4.x.x Status over the remote's own 5.x.x:
+        # the delivery failed for good, and the remote said why.
+        st = clean_status(remote.group(1))
     reply = reply_code or find_reply_code(text)
     action_l = (action or "").strip().lower()
 

@@ -177,7 +177,16 @@ GOLDEN = [
         "text",
     ),
     # A bounce forwarded inline, quoted with "> ": the DSN fields still count.
-    ("dsn-inline-quoted.eml", "typo@exmaple.net", "bounce", "5.1.2", "hostunknown", "Permanent", "General", "dsn-inline"),
+    (
+        "dsn-inline-quoted.eml",
+        "typo@exmaple.net",
+        "bounce",
+        "5.1.2",
+        "hostunknown",
+        "Permanent",
+        "General",
+        "dsn-inline",
+    ),
     # A person forwards the bounce as an attachment: the inner DSN decides.
     (
         "forwarded-dsn-attachment.eml",

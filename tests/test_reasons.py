@@ -145,6 +145,12 @@ def test_status_from_text_and_class():
     assert R.decide(None, "no code", permanent_hint=False).status == "4.0.0"
     assert R.decide(None, "no code").status == "5.0.0"
     assert R.decide(None, "", action="delayed").status == "4.0.0"
+    # Zoho writes the reply code as "ERROR_CODE :421,".
+    assert R.decide(None, "Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.").status == "4.0.0"
+    # A failed delivery whose Status is temporary but whose remote said 5.x.x.
+    v = R.decide("4.5.0", "550 5.5.0 Service refused", action="failed")
+    assert v.status == "5.5.0"
+    assert R.decide("4.5.0", "550 5.5.0 Service refused", action="delayed").status == "4.5.0"
 
 
 def test_version_like_numbers_are_not_status_codes():
