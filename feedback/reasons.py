@@ -151,23 +151,30 @@ class Phrases:
     def __init__(self, phrases: tuple[str, ...]) -> None:
         self.pattern = "|".join(f"(?:{p})" for p in phrases)
         self._rx = re.compile(self.pattern)  # the unguarded whole, for tests and tools
-        self._branches: list[tuple[tuple[str, ...] | None, re.Pattern[str]]] = [
-            (required_words(p), re.compile(p)) for p in phrases
+        self._branches: list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]] = [
+            ("", required_words(p), re.compile(p)) for p in phrases
         ]
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """A match of any phrase in ``text`` (folded), or None."""
-        for words, rx in self._branches:
-            if words is not None:
-                if len(words) == 1:
-                    if words[0] not in text:
-                        continue
-                elif not any(map(text.__contains__, words)):
+    def search(self, text: str) -> bool:
+        """Whether any phrase occurs in ``text`` (folded)."""
+        return _scan(self._branches, text) is not None
+
+
+_Branches = list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]]
+
+
+def _scan(branches: _Branches, text: str) -> str | None:
+    """The tag of the first (tag, guard words, pattern) that matches ``text``, or None."""
+    for tag, words, rx in branches:
+        if words is not None:
+            if len(words) == 1:
+                if words[0] not in text:
                     continue
-            m = rx.search(text)
-            if m:
-                return m
-        return None
+            elif not any(map(text.__contains__, words)):
+                continue
+        if rx.search(text):
+            return tag
+    return None
 
 
 _SPECIAL_ESCAPES = set(".()[]{}?*+|^$\\/-'\"#@:;,<>=!&%_")
@@ -904,15 +911,17 @@ def fold(text: str) -> str:
 PHRASE_WINDOW = 2000
 
 
-_Flat = list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]]
-_FLAT: dict[int, tuple[list[tuple[str, Phrases]], _Flat]] = {}
+_FLAT: dict[int, tuple[list[tuple[str, Phrases]], _Branches]] = {}
 
 
-def _flat(table: list[tuple[str, Phrases]]) -> _Flat:
+def _flat(table: list[tuple[str, Phrases]]) -> _Branches:
     """A table as one list of (reason, guard words, phrase) in order: one loop, no calls."""
     entry = _FLAT.get(id(table))
     if entry is None or entry[0] is not table:
-        entry = _FLAT[id(table)] = (table, [(reason, words, rx) for reason, ph in table for words, rx in ph._branches])
+        entry = _FLAT[id(table)] = (
+            table,
+            [(reason, words, rx) for reason, ph in table for _, words, rx in ph._branches],
+        )
     return entry[1]
 
 
@@ -920,17 +929,7 @@ def phrase_reason(text: str, order: list[tuple[str, Phrases]] | None = None) -> 
     """The first reason whose phrases occur in ``text`` (already folded), or None."""
     if not text:
         return None
-    text = text[:PHRASE_WINDOW]
-    for reason, words, rx in _flat(order if order is not None else _TIER12):
-        if words is not None:
-            if len(words) == 1:
-                if words[0] not in text:
-                    continue
-            elif not any(map(text.__contains__, words)):
-                continue
-        if rx.search(text):
-            return reason
-    return None
+    return _scan(_flat(order if order is not None else _TIER12), text[:PHRASE_WINDOW])
 
 
 def matches(reason: str, text: str) -> bool:
