@@ -161,6 +161,17 @@ GOLDEN = [
         "General",
         "autoreply",
     ),
+    # Null sender and "failed" in the subject, but an out-of-office reply.
+    (
+        "autoreply-null-sender-failed-subject.eml",
+        "sales@example.net",
+        "autoreply",
+        None,
+        "vacation",
+        "Transient",
+        "General",
+        "autoreply",
+    ),
     ("autoreply-outlook.eml", "worker@example.net", "autoreply", None, "vacation", "Transient", "General", "autoreply"),
     ("not-feedback.eml", None, "other", None, None, None, None, None),
     # A shop's "noreply" with "failed" in the subject is not a mail system's report.

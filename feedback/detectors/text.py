@@ -24,6 +24,7 @@ import re
 
 from ..models import BOUNCE
 from ..original import find_marker
+from .autoreply import VACATION_SUBJECT
 from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .base import Detection, Finding
@@ -85,6 +86,11 @@ def looks_like_bounce(msg: Parsed) -> bool:
     subj = bool(BOUNCE_SUBJECT.search(msg.subject))
     if daemon:
         return subj or null_sender or not msg.subject or _body_says_bounce(msg)
+    if VACATION_SUBJECT.search(msg.subject):
+        # Exchange sends out-of-office replies with a null sender and the
+        # original subject after "Automatic reply:"; a "failed" in there is
+        # the original's word, not a report.
+        return False
     if null_sender and subj:
         return True
     weak = bool(local and DAEMON_LOCAL_WEAK.match(local))
