@@ -24,9 +24,9 @@ import re
 
 from ..models import BOUNCE
 from ..original import find_marker
-from .autoreply import VACATION_SUBJECT
 from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
+from .autoreply import VACATION_SUBJECT
 from .base import Detection, Finding
 
 # Senders of bounces: RFC 3464 section 2 and every MTA's postmaster alias.
