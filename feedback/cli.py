@@ -12,9 +12,11 @@ import click
 
 from . import __version__
 from .batch import classify_many
-from .config import Config, ConfigError, load
-from .models import EVENT_FIELDS, Event
+from .config import Config, ConfigError, database_path, load
+from .export import ses_notification
+from .models import EVENT_FIELDS, KINDS, Event, FileRef, RawMessage
 from .sources.local import SourceError, iter_paths
+from .store import Store, StoreError
 
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_COLUMNS = ("kind", "recipient", "bounce_type", "bounce_subtype", "reason", "status", "source")
@@ -35,6 +37,14 @@ class Context:
             except ConfigError as exc:
                 raise UsageFailure(str(exc)) from None
         return self._config
+
+    def store(self) -> Store:
+        """The database named by --db / FEEDBACK_DB or the config, opened and migrated."""
+        cfg = self.config()
+        try:
+            return Store(database_path(cfg, self.db), keep_raw=cfg.keep_raw, policy=cfg.policy)
+        except StoreError as exc:
+            raise UsageFailure(str(exc)) from None
 
 
 class UsageFailure(click.ClickException):
@@ -125,6 +135,266 @@ def parse(obj: Context, paths: tuple[str, ...], fmt: str, workers: int | None) -
         raise UsageFailure(str(exc)) from None
     except BrokenPipeError:  # `feedback parse ... | head`
         sys.stderr.close()
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...], out: Any = None) -> None:
+    """Print dict rows as table, json, jsonl or csv."""
+    out = out or sys.stdout
+    if fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+    elif fmt == "json":
+        out.write(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        rows = list(rows)
+        names = list(rows[0]) if rows else list(columns)
+        w = csv.DictWriter(out, fieldnames=names, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in r.items()})
+    else:
+        table = [[("-" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+        widths = [max([len(c)] + [len(t[i]) for t in table]) for i, c in enumerate(columns)]
+        out.write("  ".join(c.ljust(widths[i]) for i, c in enumerate(columns)).rstrip() + "\n")
+        for t in table:
+            out.write("  ".join(v.ljust(widths[i]) for i, v in enumerate(t)).rstrip() + "\n")
+
+
+BATCH = 500
+
+
+def _import(store: Store, items: Iterable[RawMessage | FileRef], cfg: Config, workers: int | None) -> dict[str, int]:
+    """Classify and store messages, one transaction per batch of BATCH."""
+    totals = {"messages": 0, "events": 0, "duplicates": 0, "seen": 0}
+    batch: list[tuple[RawMessage, list[Event]]] = []
+
+    def flush() -> None:
+        r = store.add_batch(batch)
+        totals["messages"] += r.messages
+        totals["events"] += r.events
+        totals["duplicates"] += r.duplicates
+        batch.clear()
+
+    def loaded() -> Iterable[RawMessage]:
+        for it in items:
+            if isinstance(it, FileRef):
+                try:
+                    yield it.load()
+                except OSError as exc:
+                    raise SourceError(f"{it.path}: {exc.strerror}") from None
+            else:
+                yield it
+
+    raws = list(loaded())
+    bar = click.progressbar(length=len(raws), label="importing", file=sys.stderr) if sys.stderr.isatty() else None
+    for raw, events in zip(raws, classify_many(raws, cfg.classifier, workers), strict=True):
+        batch.append((raw, events))
+        totals["seen"] += 1
+        if bar is not None:
+            bar.update(1)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    if bar is not None:
+        bar.render_finish()
+    return totals
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--stored", is_flag=True, help="Re-classify every stored message with this version.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with.")
+@click.pass_obj
+def reprocess(obj: Context, paths: tuple[str, ...], stored: bool, workers: int | None) -> None:
+    """Import .eml files, folders, mbox files or Maildirs into the database, or re-classify what it holds.
+
+    Repeats add nothing: messages are unique by content, events by identity.
+    """
+    if not paths and not stored:
+        raise UsageFailure("give PATH... to import, or --stored")
+    cfg = obj.config()
+    store = obj.store()
+    try:
+        if paths:
+            t = _import(store, iter_paths(list(paths)), cfg, workers)
+            click.echo(
+                f"{t['seen']} messages read: {t['messages']} new, {t['duplicates']} already stored; {t['events']} new events"
+            )
+        if stored:
+            pairs = list(store.stored_messages())
+            batch: list[tuple[int, list[Event]]] = []
+            n = 0
+            for (mid, _), events in zip(
+                pairs, classify_many([r for _, r in pairs], cfg.classifier, workers), strict=True
+            ):
+                batch.append((mid, events))
+                if len(batch) >= BATCH:
+                    n += store.replace_events(batch).messages
+                    batch = []
+            if batch:
+                n += store.replace_events(batch).messages
+            click.echo(f"{n} stored messages re-classified")
+    except (SourceError, StoreError) as exc:
+        raise UsageFailure(str(exc)) from None
+    finally:
+        store.close()
+
+
+EVENT_TABLE = ("received_at", "kind", "recipient", "bounce_type", "reason", "status", "identity")
+
+
+@main.command()
+@click.option("--since", help="Only events received on or after this date (YYYY-MM-DD or ISO time).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--identity", help="Only events of this sending identity.")
+@click.option("--recipient", help="Only events about this address.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.pass_obj
+def events(
+    obj: Context,
+    since: str | None,
+    kind: str | None,
+    identity: str | None,
+    recipient: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """List stored events."""
+    store = obj.store()
+    try:
+        rows = store.events(since=since, kind=kind, identity=identity, recipient=recipient, limit=limit)
+        write_rows(rows, fmt, EVENT_TABLE)
+    finally:
+        store.close()
+
+
+@main.command()
+@click.argument("addresses", nargs=-1, required=True)
+@click.option("--identity", help="Also count suppressions scoped to this sending identity.")
+@click.pass_obj
+def check(obj: Context, addresses: tuple[str, ...], identity: str | None) -> None:
+    """Exit 1 if any ADDRESS is suppressed (and say why), 0 if none is."""
+    store = obj.store()
+    found = False
+    try:
+        for a in addresses:
+            s = store.is_suppressed(a, identity)
+            if s is None:
+                click.echo(f"{a}: not suppressed")
+                continue
+            found = True
+            why = (
+                f"manual ({s['manual_by'] or '?'}: {s['manual_reason'] or ''})"
+                if s["manual"] == "suppress"
+                else (f"{s['reason']} ({s['bounce_type'] or 'complaint'}), {s['count']} event(s), last {s['last_at']}")
+            )
+            until = f", until {s['expires_at']}" if s["expires_at"] else ""
+            click.echo(f"{a}: suppressed [{s['scope']}] {why}{until}")
+    finally:
+        store.close()
+    sys.exit(1 if found else 0)
+
+
+def _manual(obj: Context, address: str, action: str, reason: str, by: str | None, identity: str | None) -> None:
+    import getpass
+
+    store = obj.store()
+    try:
+        store.set_manual(address, action, reason, by or getpass.getuser(), identity or "global")
+    except StoreError as exc:
+        raise UsageFailure(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"{address}: {action}ed ({reason})")
+
+
+@main.command()
+@click.argument("address")
+@click.option("--reason", required=True, help="Why (recorded).")
+@click.option("--by", help="Who (default: the login name).")
+@click.option("--identity", help="Only for this sending identity (default: global).")
+@click.pass_obj
+def suppress(obj: Context, address: str, reason: str, by: str | None, identity: str | None) -> None:
+    """Suppress ADDRESS by hand; recorded with who, when and why."""
+    _manual(obj, address, "suppress", reason, by, identity)
+
+
+@main.command()
+@click.argument("address")
+@click.option("--reason", required=True, help="Why (recorded).")
+@click.option("--by", help="Who (default: the login name).")
+@click.option("--identity", help="Only for this sending identity (default: global).")
+@click.pass_obj
+def unsuppress(obj: Context, address: str, reason: str, by: str | None, identity: str | None) -> None:
+    """Lift ADDRESS's suppression by hand; it holds until a new hard bounce or complaint."""
+    _manual(obj, address, "unsuppress", reason, by, identity)
+
+
+STATS_TABLE = (
+    "day",
+    "identity",
+    "permanent",
+    "transient",
+    "undetermined",
+    "complaints",
+    "sends",
+    "bounce_rate",
+    "complaint_rate",
+)
+
+
+@main.command()
+@click.option("--since", help="From this day (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.pass_obj
+def stats(obj: Context, since: str | None, fmt: str) -> None:
+    """Bounces and complaints per identity and day; rates where the sends table has counts.
+
+    SES reviews accounts at 5% bounces and 0.1% complaints; rates over those are flagged.
+    """
+    store = obj.store()
+    try:
+        rows = store.stats(since)
+    finally:
+        store.close()
+    for r in rows:
+        flags = []
+        if r["bounce_rate"] is not None and r["bounce_rate"] >= 0.05:
+            flags.append("bounces>=5%")
+        if r["complaint_rate"] is not None and r["complaint_rate"] >= 0.001:
+            flags.append("complaints>=0.1%")
+        r["review"] = ",".join(flags) or None
+    write_rows(rows, fmt, (*STATS_TABLE, "review"))
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ses-json", "jsonl", "csv"]),
+    default="ses-json",
+    show_default=True,
+    help="ses-json: SES notification objects, one per line.",
+)
+@click.option("--since", help="Only events received on or after this date.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.pass_obj
+def export(obj: Context, fmt: str, since: str | None, kind: str | None) -> None:
+    """Export stored events: as SES notification objects, JSON lines or CSV."""
+    store = obj.store()
+    try:
+        rows = store.events(since=since, kind=kind)
+        if fmt == "ses-json":
+            for r in rows:
+                n = ses_notification(r)
+                if n is not None:
+                    click.echo(json.dumps(n, ensure_ascii=False))
+        else:
+            write_rows(rows, fmt, EVENT_TABLE)
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -81,3 +81,19 @@ def resolve_identity(identities: Sequence[str], candidates: Sequence[str | None]
             if parent in domains:
                 return parent
     return None
+
+
+_AR_DKIM = re.compile(r"\bdkim=pass\b[^;]*?\bheader\.(?:d|i)=@?(?:[\w.-]+\.)?amazonses\.com\b", re.I)
+_AR_SPF = re.compile(r"\bspf=pass\b[^;]*?\bsmtp\.mailfrom=(?:[^;\s]*@)?(?:[\w.-]+\.)?amazonses\.com\b", re.I)
+
+
+def ses_authenticated(authentication_results: str | None) -> bool:
+    """Whether an Authentication-Results value says Amazon SES sent the message.
+
+    Only the topmost header should be given: it is the one our own receiving
+    server added; headers further down came with the message and anyone can
+    write them.
+    """
+    if not authentication_results:
+        return False
+    return bool(_AR_DKIM.search(authentication_results) or _AR_SPF.search(authentication_results))

@@ -126,6 +126,9 @@ class Event:
     original_date: str | None = None
     correlation: dict[str, str] = field(default_factory=dict)
     identity: str | None = None
+    # The receiving server authenticated the feedback message as Amazon SES's
+    # (DKIM pass for amazonses.com, or SPF pass for an amazonses.com sender).
+    ses_authenticated: bool = False
     # provenance
     source: str | None = None
     message_sha256: str | None = None

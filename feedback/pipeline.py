@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import hashlib
 from dataclasses import dataclass
 from email.message import Message
@@ -10,7 +12,7 @@ from typing import Any
 from . import CLASSIFIER_VERSION
 from .detectors.base import Detection, Finding
 from .detectors.registry import DETECTORS
-from .identity import region_from, resolve_identity, ses_message_id
+from .identity import region_from, resolve_identity, ses_authenticated, ses_message_id
 from .models import BOUNCE, OTHER, Event, RawMessage
 from .original import find_original
 from .parse import Parsed, addresses, header_of, parse
@@ -46,6 +48,11 @@ def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list
 def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, Any]) -> list[Event]:
     msg = parse(raw.data)
     errors = list(msg.errors)
+    if not base["received_at"]:
+        # A file or an mbox has no delivery time of its own: the feedback
+        # message's Date is when it was written, close enough for windows.
+        base["received_at"] = iso_date(msg.header("date"))
+    base["ses_authenticated"] = ses_authenticated(msg.header("authentication-results"))
     detection: Detection | None = None
     for detector in DETECTORS:
         try:
@@ -125,6 +132,22 @@ def _event(
     if kind == "complaint" and d.source_ip:
         fields["source_ip"] = d.source_ip
     return Event(**fields, **base)  # type: ignore[arg-type]
+
+
+def iso_date(value: str | None) -> str | None:
+    """An RFC 5322 date as ISO 8601 UTC ("2024-01-05T08:15:00Z"), or None."""
+    if not value:
+        return None
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=datetime.UTC)
+    try:
+        return dt.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError):
+        return None
 
 
 def _reply(text: str) -> str | None:

@@ -1,0 +1,721 @@
+"""The SQLite file sending applications read: schema, migrations, idempotent writes, policy.
+
+This is the only module that imports sqlite_utils. The file is the apps' API:
+docs/schema.md documents every table, column and view, and a test keeps the
+two in step.
+
+Writes happen in one transaction per batch, so a crash leaves either the
+whole batch or none of it, and a rerun of the same messages adds nothing:
+messages are unique by the SHA-256 of their bytes, events by their identity
+(the SES message id + recipient + kind + bounce type when SES names the mail,
+else the message + recipient + kind + bounce type).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from .models import BOUNCE, COMPLAINT, PERMANENT, TRANSIENT, Event, RawMessage
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """A database that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When feedback suppresses an address (``[policy]`` in the config)."""
+
+    soft_bounce_limit: int = 3
+    soft_bounce_days: int = 14
+    trust: str = "any"  # "ses": only SES-authenticated feedback or a known send suppresses
+    scope: str = "global"  # or "identity": one suppression per sending identity
+    expire_days: dict[str, int] = field(default_factory=dict)  # kind (hard/soft/complaint) -> days, 0 = never
+
+    def expiry(self, kind: str) -> int:
+        """Days a suppression of this kind lasts (0: until lifted by hand)."""
+        return int(self.expire_days.get(kind, 0) or 0)
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with a Z."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def address_key(address: str) -> str:
+    """How addresses compare: the local part as sent, the domain lower-cased."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    return f"{local}@{domain.lower()}"
+
+
+# ---------------------------------------------------------------- schema
+
+EVENT_COLUMNS: dict[str, str] = {
+    "kind": "TEXT NOT NULL",
+    "recipient": "TEXT",
+    "recipient_key": "TEXT",
+    "bounce_type": "TEXT",
+    "bounce_subtype": "TEXT",
+    "reason": "TEXT",
+    "status": "TEXT",
+    "action": "TEXT",
+    "diagnostic_code": "TEXT",
+    "reply_code": "TEXT",
+    "remote_mta": "TEXT",
+    "reporting_mta": "TEXT",
+    "arrival_date": "TEXT",
+    "last_attempt_date": "TEXT",
+    "will_retry_until": "TEXT",
+    "original_recipient": "TEXT",
+    "feedback_type": "TEXT",
+    "user_agent": "TEXT",
+    "source_ip": "TEXT",
+    "ses_message_id": "TEXT",
+    "feedback_id": "TEXT",
+    "region": "TEXT",
+    "original_message_id": "TEXT",
+    "original_from": "TEXT",
+    "original_to": "TEXT",
+    "original_subject": "TEXT",
+    "original_date": "TEXT",
+    "correlation": "TEXT",
+    "identity": "TEXT",
+    "source": "TEXT",
+    "message_sha256": "TEXT",
+    "received_at": "TEXT",
+    "detector": "TEXT",
+    "classifier_version": "TEXT",
+    "error": "TEXT",
+    "trusted": "INTEGER NOT NULL DEFAULT 0",
+}
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema.
+    """
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        source TEXT,
+        kind TEXT NOT NULL,
+        detector TEXT,
+        parse_status TEXT NOT NULL,
+        error TEXT,
+        received_at TEXT,
+        stored_at TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        ses_authenticated INTEGER NOT NULL DEFAULT 0,
+        classifier_version TEXT,
+        raw BLOB
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        event_key TEXT NOT NULL UNIQUE,
+        message_id INTEGER NOT NULL REFERENCES messages(id),
+        stored_at TEXT NOT NULL,
+        """
+    + ",\n        ".join(f"{name} {decl}" for name, decl in EVENT_COLUMNS.items())
+    + """
+    );
+    CREATE TABLE event_messages (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (event_id, message_id)
+    );
+    CREATE TABLE suppressions (
+        address TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT 'global',
+        reason TEXT,
+        bounce_type TEXT,
+        first_event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,
+        last_event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,
+        first_at TEXT,
+        last_at TEXT,
+        count INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 0,
+        expires_at TEXT,
+        manual TEXT,
+        manual_by TEXT,
+        manual_reason TEXT,
+        manual_at TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (address, scope)
+    );
+    CREATE TABLE suppression_log (
+        id INTEGER PRIMARY KEY,
+        address TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        action TEXT NOT NULL,
+        by TEXT,
+        reason TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE mailbox_state (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uidvalidity INTEGER,
+        last_uid INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (account, folder)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        command TEXT NOT NULL,
+        account TEXT,
+        messages INTEGER NOT NULL DEFAULT 0,
+        events INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'running',
+        error TEXT
+    );
+    CREATE TABLE sends (
+        identity TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (identity, day)
+    );
+    CREATE TABLE sent_messages (
+        ses_message_id TEXT PRIMARY KEY,
+        identity TEXT,
+        sent_at TEXT
+    );
+    CREATE INDEX events_recipient ON events(recipient_key);
+    CREATE INDEX events_identity_day ON events(identity, received_at);
+    CREATE INDEX events_received ON events(received_at);
+    CREATE INDEX events_ses_message_id ON events(ses_message_id);
+    CREATE INDEX events_message ON events(message_id);
+    CREATE INDEX event_messages_message ON event_messages(message_id);
+    CREATE INDEX suppressions_active ON suppressions(active, address);
+    CREATE VIEW suppressed AS
+        SELECT address, scope, reason, bounce_type, first_at, last_at, count, expires_at, manual
+        FROM suppressions
+        WHERE active = 1 AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    CREATE VIEW bounces_daily AS
+        SELECT identity,
+               substr(received_at, 1, 10) AS day,
+               sum(kind = 'bounce' AND bounce_type = 'Permanent') AS permanent,
+               sum(kind = 'bounce' AND bounce_type = 'Transient') AS transient,
+               sum(kind = 'bounce' AND bounce_type = 'Undetermined') AS undetermined,
+               sum(kind = 'complaint') AS complaints,
+               sum(kind = 'bounce') AS bounces
+        FROM events
+        WHERE kind IN ('bounce', 'complaint')
+        GROUP BY identity, day;
+    """,
+    # 2: bounces_daily counts feedback without a Date header on the day it was stored.
+    """
+    DROP VIEW bounces_daily;
+    CREATE VIEW bounces_daily AS
+        SELECT identity,
+               substr(coalesce(received_at, stored_at), 1, 10) AS day,
+               sum(kind = 'bounce' AND bounce_type = 'Permanent') AS permanent,
+               sum(kind = 'bounce' AND bounce_type = 'Transient') AS transient,
+               sum(kind = 'bounce' AND bounce_type = 'Undetermined') AS undetermined,
+               sum(kind = 'complaint') AS complaints,
+               sum(kind = 'bounce') AS bounces
+        FROM events
+        WHERE kind IN ('bounce', 'complaint')
+        GROUP BY identity, day;
+    """,
+]
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_file(path: str) -> None:
+    """One clear error for a path that is no SQLite database or cannot be written."""
+    if os.path.isdir(path):
+        raise StoreError(f"database {path} is a folder")
+    if os.path.exists(path):
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise StoreError(f"database {path}: cannot read ({exc.strerror})") from None
+        if head and head != SQLITE_MAGIC:
+            raise StoreError(f"database {path} is not a SQLite file")
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise StoreError(f"database {path}: folder {folder} does not exist")
+    try:
+        # Created by us with 0600: the file holds addresses and, by default, mail.
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"database {path}: cannot create ({exc.strerror})") from None
+
+
+class Store:
+    """The database: open (creating and migrating it), write batches, answer queries."""
+
+    def __init__(self, path: str, *, keep_raw: bool = True, policy: Policy | None = None) -> None:
+        self.path = path
+        self.keep_raw = keep_raw
+        self.policy = policy or Policy()
+        _check_file(path)
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self._pragma()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"database {path}: {exc}") from None
+
+    def _pragma(self) -> None:
+        ex = self.db.execute
+        ex(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = ex("PRAGMA journal_mode = WAL").fetchone()
+        if not mode or str(mode[0]).lower() != "wal":
+            raise StoreError(f"database {self.path}: cannot switch to WAL journal (read-only folder?)")
+        ex("PRAGMA foreign_keys = ON")
+        ex("PRAGMA synchronous = NORMAL")
+
+    @property
+    def version(self) -> int:
+        """The schema version of the file (PRAGMA user_version)."""
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"database {self.path} has schema {current}, newer than this feedback ({SCHEMA_VERSION})")
+        if current == 0 and self.db.table_names() and "messages" not in self.db.table_names():
+            raise StoreError(f"database {self.path} belongs to another application")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self._tx():
+                for statement in _statements(MIGRATIONS[version - 1]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # ------------------------------------------------------------ transactions
+
+    class _Tx:
+        def __init__(self, store: Store) -> None:
+            self.store = store
+
+        def __enter__(self) -> None:
+            self.store.db.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, et: object, ev: object, tb: object) -> None:
+            if et is None:
+                self.store.db.execute("COMMIT")
+            else:
+                self.store.db.execute("ROLLBACK")
+
+    def _tx(self) -> Store._Tx:
+        return Store._Tx(self)
+
+    # ------------------------------------------------------------ writes
+
+    def add_batch(self, items: Iterable[tuple[RawMessage, list[Event]]]) -> BatchResult:
+        """Store messages and their events in one transaction; repeats add nothing."""
+        result = BatchResult()
+        touched: set[tuple[str, str]] = set()
+        try:
+            with self._tx():
+                for raw, events in items:
+                    self._add(raw, events, result, touched)
+                for addr, scope in sorted(touched):
+                    self._recompute(addr, scope)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"database {self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"database {self.path}: {exc}") from None
+        return result
+
+    def _add(self, raw: RawMessage, events: list[Event], result: BatchResult, touched: set[tuple[str, str]]) -> None:
+        first = events[0]
+        sha = first.message_sha256 or ""
+        row = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", [sha]).fetchone()
+        if row:
+            result.duplicates += 1
+            message_id = int(row[0])
+        else:
+            kinds = {e.kind for e in events}
+            kind = next((k for k in ("bounce", "complaint", "autoreply", "delivery") if k in kinds), "other")
+            cur = self.db.execute(
+                "INSERT INTO messages (sha256, source, kind, detector, parse_status, error, received_at, stored_at,"
+                " size, ses_authenticated, classifier_version, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    sha,
+                    raw.source,
+                    kind,
+                    first.detector,
+                    "error" if first.error else "ok",
+                    first.error,
+                    first.received_at,
+                    now_iso(),
+                    len(raw.data),
+                    int(first.ses_authenticated),
+                    first.classifier_version,
+                    zlib.compress(raw.data, 6) if self.keep_raw else None,
+                ],
+            )
+            message_id = int(cur.lastrowid or 0)
+            result.messages += 1
+        self._link_events(message_id, events, result, touched)
+
+    def _link_events(
+        self, message_id: int, events: list[Event], result: BatchResult, touched: set[tuple[str, str]]
+    ) -> None:
+        for e in events:
+            if e.recipient is None and e.kind not in (BOUNCE, COMPLAINT):
+                continue
+            key = event_key(e)
+            row = self.db.execute("SELECT id FROM events WHERE event_key = ?", [key]).fetchone()
+            if row:
+                event_id = int(row[0])
+            else:
+                values = self._event_row(e)
+                cols = ["event_key", "message_id", "stored_at", *values]
+                cur = self.db.execute(
+                    f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [key, message_id, now_iso(), *values.values()],
+                )
+                event_id = int(cur.lastrowid or 0)
+                result.events += 1
+                if e.recipient:
+                    touched.add((address_key(e.recipient), self._scope(e)))
+            self.db.execute(
+                "INSERT OR IGNORE INTO event_messages (event_id, message_id) VALUES (?, ?)", [event_id, message_id]
+            )
+
+    def _event_row(self, e: Event) -> dict[str, Any]:
+        d = e.to_dict()
+        row: dict[str, Any] = {}
+        for name in EVENT_COLUMNS:
+            if name == "recipient_key":
+                row[name] = address_key(e.recipient) if e.recipient else None
+            elif name == "correlation":
+                row[name] = json.dumps(e.correlation, ensure_ascii=False) if e.correlation else None
+            elif name == "trusted":
+                row[name] = int(self.trusted(e))
+            else:
+                row[name] = d.get(name)
+        return row
+
+    def trusted(self, e: Event) -> bool:
+        """Whether this event may suppress (``[policy] trust``)."""
+        if self.policy.trust == "any":
+            return True
+        if e.ses_authenticated:
+            return True
+        if e.ses_message_id:
+            row = self.db.execute("SELECT 1 FROM sent_messages WHERE ses_message_id = ?", [e.ses_message_id]).fetchone()
+            if row:
+                return True
+        return False
+
+    def _scope(self, e: Event) -> str:
+        if self.policy.scope == "identity" and e.identity:
+            return e.identity
+        return "global"
+
+    # ------------------------------------------------------------ policy
+
+    def _recompute(self, address: str, scope: str) -> None:
+        """Derive one address's suppression from its trusted events and manual overrides."""
+        where = "recipient_key = ? AND trusted = 1"
+        params: list[Any] = [address]
+        if scope != "global":
+            where += " AND identity = ?"
+            params.append(scope)
+        rows = self.db.execute(
+            f"SELECT id, kind, bounce_type, action, reason, coalesce(received_at, stored_at) AS at FROM events"
+            f" WHERE {where} ORDER BY at, id",
+            params,
+        ).fetchall()
+        current = self.db.execute(
+            "SELECT manual, manual_at, manual_by, manual_reason FROM suppressions WHERE address = ? AND scope = ?",
+            [address, scope],
+        ).fetchone()
+        manual, manual_at = (current[0], current[1]) if current else (None, None)
+        hard = [r for r in rows if r[1] == COMPLAINT or (r[1] == BOUNCE and r[2] == PERMANENT)]
+        soft = [r for r in rows if r[1] == BOUNCE and r[2] == TRANSIENT and (r[3] or "") != "delayed"]
+        if manual == "unsuppress" and manual_at:
+            # A manual lift holds until a new hard event.
+            hard = [r for r in hard if r[5] > manual_at]
+            soft = [r for r in soft if r[5] > manual_at]
+        now = datetime.datetime.now(datetime.UTC)
+        active = False
+        reason = bounce_type = expires_at = None
+        counted = hard + soft
+        if hard:
+            last = hard[-1]
+            kind = "complaint" if last[1] == COMPLAINT else "hard"
+            active, reason, bounce_type = True, last[4], last[2]
+            expires_at = _expires(last[5], self.policy.expiry(kind))
+        else:
+            window = (now - datetime.timedelta(days=self.policy.soft_bounce_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            recent = [r for r in soft if r[5] >= window]
+            if self.policy.soft_bounce_limit > 0 and len(recent) >= self.policy.soft_bounce_limit:
+                last = recent[-1]
+                active, reason, bounce_type = True, last[4], last[2]
+                expires_at = _expires(last[5], self.policy.expiry("soft"))
+        if manual == "suppress":
+            active = True
+        if not counted and not current:
+            return
+        first_row = counted[0] if counted else None
+        last_row = counted[-1] if counted else None
+        self.db.execute(
+            "INSERT INTO suppressions (address, scope, reason, bounce_type, first_event_id, last_event_id, first_at,"
+            " last_at, count, active, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(address, scope) DO UPDATE SET reason = coalesce(excluded.reason, suppressions.reason),"
+            " bounce_type = excluded.bounce_type, first_event_id = excluded.first_event_id,"
+            " last_event_id = excluded.last_event_id, first_at = excluded.first_at, last_at = excluded.last_at,"
+            " count = excluded.count, active = excluded.active, expires_at = excluded.expires_at,"
+            " updated_at = excluded.updated_at",
+            [
+                address,
+                scope,
+                reason,
+                bounce_type,
+                first_row[0] if first_row else None,
+                last_row[0] if last_row else None,
+                first_row[5] if first_row else None,
+                last_row[5] if last_row else None,
+                len(counted),
+                int(active),
+                expires_at,
+                now_iso(),
+            ],
+        )
+
+    def set_manual(self, address: str, action: str, reason: str, by: str, scope: str = "global") -> None:
+        """Suppress or unsuppress by hand; recorded in suppression_log."""
+        if action not in ("suppress", "unsuppress"):
+            raise StoreError(f"unknown action {action}")
+        key = address_key(address)
+        at = now_iso()
+        with self._tx():
+            self.db.execute(
+                "INSERT INTO suppressions (address, scope, reason, manual, manual_by, manual_reason, manual_at, active,"
+                " updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(address, scope) DO UPDATE SET"
+                " manual = excluded.manual, manual_by = excluded.manual_by, manual_reason = excluded.manual_reason,"
+                " manual_at = excluded.manual_at, updated_at = excluded.updated_at",
+                [
+                    key,
+                    scope,
+                    "manual" if action == "suppress" else None,
+                    action,
+                    by,
+                    reason,
+                    at,
+                    int(action == "suppress"),
+                    at,
+                ],
+            )
+            self.db.execute(
+                "INSERT INTO suppression_log (address, scope, action, by, reason, at) VALUES (?,?,?,?,?,?)",
+                [key, scope, action, by, reason, at],
+            )
+            self._recompute(key, scope)
+
+    def recompute_all(self) -> None:
+        """Re-derive every suppression (after a reclassification)."""
+        with self._tx():
+            keys = {(r[0], r[1]) for r in self.db.execute("SELECT address, scope FROM suppressions").fetchall()}
+            for (rk,) in self.db.execute(
+                "SELECT DISTINCT recipient_key FROM events WHERE recipient_key IS NOT NULL"
+            ).fetchall():
+                keys.add((rk, "global"))
+            if self.policy.scope == "identity":
+                for rk, ident in self.db.execute(
+                    "SELECT DISTINCT recipient_key, identity FROM events WHERE recipient_key IS NOT NULL AND identity IS NOT NULL"
+                ).fetchall():
+                    keys.add((rk, ident))
+            for addr, scope in sorted(keys):
+                self._recompute(addr, scope)
+
+    # ------------------------------------------------------------ reprocessing
+
+    def stored_messages(self) -> Iterator[tuple[int, RawMessage]]:
+        """(id, message) of every stored message that kept its bytes."""
+        for mid, source, received_at, raw in self.db.execute(
+            "SELECT id, source, received_at, raw FROM messages WHERE raw IS NOT NULL ORDER BY id"
+        ).fetchall():
+            yield int(mid), RawMessage(data=zlib.decompress(raw), source=source or "", received_at=received_at)
+
+    def replace_events(self, batch: list[tuple[int, list[Event]]]) -> BatchResult:
+        """Swap stored messages' events for a new classification, in one transaction."""
+        result = BatchResult()
+        touched: set[tuple[str, str]] = set()
+        with self._tx():
+            for message_id, events in batch:
+                old = self.db.execute(
+                    "SELECT e.recipient_key, e.identity FROM events e JOIN event_messages l ON l.event_id = e.id"
+                    " WHERE l.message_id = ?",
+                    [message_id],
+                ).fetchall()
+                for rk, ident in old:
+                    if rk:
+                        touched.add((rk, "global"))
+                        if self.policy.scope == "identity" and ident:
+                            touched.add((rk, ident))
+                self.db.execute("DELETE FROM event_messages WHERE message_id = ?", [message_id])
+                self.db.execute(
+                    "DELETE FROM events WHERE id NOT IN (SELECT event_id FROM event_messages) AND message_id = ?",
+                    [message_id],
+                )
+                first = events[0]
+                kinds = {e.kind for e in events}
+                kind = next((k for k in ("bounce", "complaint", "autoreply", "delivery") if k in kinds), "other")
+                self.db.execute(
+                    "UPDATE messages SET kind = ?, detector = ?, parse_status = ?, error = ?, classifier_version = ?,"
+                    " ses_authenticated = ? WHERE id = ?",
+                    [
+                        kind,
+                        first.detector,
+                        "error" if first.error else "ok",
+                        first.error,
+                        first.classifier_version,
+                        int(first.ses_authenticated),
+                        message_id,
+                    ],
+                )
+                result.messages += 1
+                self._link_events(message_id, events, result, touched)
+            for addr, scope in sorted(touched):
+                self._recompute(addr, scope)
+        return result
+
+    # ------------------------------------------------------------ queries
+
+    def is_suppressed(self, address: str, identity: str | None = None) -> dict[str, Any] | None:
+        """The active suppression of ``address`` (global, or for ``identity``), or None."""
+        scopes = ["global"] + ([identity] if identity else [])
+        q = (
+            "SELECT s.address, s.scope, s.reason, s.bounce_type, s.first_at, s.last_at, s.count, s.expires_at,"
+            " s.manual, s.manual_by, s.manual_reason, s.last_event_id FROM suppressed v"
+            " JOIN suppressions s ON s.address = v.address AND s.scope = v.scope"
+            f" WHERE s.address = ? AND s.scope IN ({','.join('?' * len(scopes))})"
+        )
+        row = self.db.execute(q, [address_key(address), *scopes]).fetchone()
+        if not row:
+            return None
+        cols = ["address", "scope", "reason", "bounce_type", "first_at", "last_at", "count", "expires_at", "manual"]
+        cols += ["manual_by", "manual_reason", "last_event_id"]
+        return dict(zip(cols, row, strict=True))
+
+    def events(
+        self,
+        *,
+        since: str | None = None,
+        kind: str | None = None,
+        identity: str | None = None,
+        recipient: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored events, newest last, filtered."""
+        where, params = [], []
+        if since:
+            where.append("coalesce(received_at, stored_at) >= ?")
+            params.append(since)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if identity:
+            where.append("identity = ?")
+            params.append(identity)
+        if recipient:
+            where.append("recipient_key = ?")
+            params.append(address_key(recipient))
+        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY coalesce(received_at, stored_at), id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        cur = self.db.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            d = dict(zip(names, row, strict=True))
+            d["correlation"] = json.loads(d["correlation"]) if d.get("correlation") else {}
+            yield d
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        return {
+            t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("messages", "events", "suppressions")
+        }
+
+    def stats(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Per identity and day: bounces by type, complaints, and rates where sends are known."""
+        q = (
+            "SELECT b.identity, b.day, b.permanent, b.transient, b.undetermined, b.complaints, b.bounces, s.count"
+            " FROM bounces_daily b LEFT JOIN sends s ON s.identity = b.identity AND s.day = b.day"
+        )
+        params: list[Any] = []
+        if since:
+            q += " WHERE b.day >= ?"
+            params.append(since[:10])
+        q += " ORDER BY b.day, b.identity"
+        out = []
+        for ident, day, perm, trans, und, compl, bounces, sends in self.db.execute(q, params).fetchall():
+            row = {
+                "identity": ident,
+                "day": day,
+                "permanent": perm,
+                "transient": trans,
+                "undetermined": und,
+                "complaints": compl,
+                "sends": sends,
+                "bounce_rate": round(bounces / sends, 5) if sends else None,
+                "complaint_rate": round(compl / sends, 5) if sends else None,
+            }
+            out.append(row)
+        return out
+
+
+@dataclass
+class BatchResult:
+    """What one batch added."""
+
+    messages: int = 0
+    events: int = 0
+    duplicates: int = 0
+
+
+def event_key(e: Event) -> str:
+    """The event's identity: the same bounce reported twice (DSN and SNS) is one event."""
+    rcpt = address_key(e.recipient) if e.recipient else ""
+    if e.ses_message_id:
+        return f"ses:{e.ses_message_id}:{rcpt}:{e.kind}:{e.bounce_type or ''}"
+    return f"msg:{e.message_sha256}:{rcpt}:{e.kind}:{e.bounce_type or ''}"
+
+
+def _expires(at: str, days: int) -> str | None:
+    if days <= 0:
+        return None
+    try:
+        t = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        t = datetime.datetime.now(datetime.UTC)
+    return (t + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (no semicolons inside our SQL strings)."""
+    return [s.strip() for s in script.split(";") if s.strip()]
