@@ -384,9 +384,15 @@ class Store:
             if e.recipient is None and e.kind not in (BOUNCE, COMPLAINT):
                 continue
             key = event_key(e)
-            row = self.db.execute("SELECT id FROM events WHERE event_key = ?", [key]).fetchone()
+            row = self.db.execute("SELECT id, trusted FROM events WHERE event_key = ?", [key]).fetchone()
             if row:
                 event_id = int(row[0])
+                if not row[1] and self.trusted(e):
+                    # A second report of the event that we can trust (the DKIM-signed
+                    # DSN after a forged-looking copy) makes the event count.
+                    self.db.execute("UPDATE events SET trusted = 1 WHERE id = ?", [event_id])
+                    if e.recipient:
+                        touched.add((address_key(e.recipient), self._scope(e)))
             else:
                 values = self._event_row(e)
                 cols = ["event_key", "message_id", "stored_at", *values]

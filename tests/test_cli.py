@@ -134,3 +134,37 @@ def test_console_script_runs() -> None:
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
 def test_formats_are_accepted(fmt: str) -> None:
     assert run("parse", "--format", fmt, str(MESSAGES / "not-feedback.eml")).exit_code == 0
+
+
+def test_example_config_loads() -> None:
+    from feedback.config import load
+
+    cfg = load(str(ROOT / "config.example.toml"))
+    assert cfg.policy.trust == "ses" and cfg.policy.expiry("soft") == 30
+    assert cfg.identities == ("example.com", "news@example.org")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[policy]\nsoft_bounce_limit = -1\n", "soft_bounce_limit"),
+        ('[policy]\ntrust = "sometimes"\n', "policy.trust"),
+        ("[policy]\nbogus = 1\n", "unknown keys: bogus"),
+        ("keep_raw = 3\n", "keep_raw"),
+    ],
+)
+def test_policy_errors_are_one_line(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "feedback.toml"
+    cfg.write_text(text)
+    res = CliRunner().invoke(main, ["--config", str(cfg), "--db", str(tmp_path / "f.db"), "check", "a@example.net"])
+    assert res.exit_code == 2 and message in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_without_identities_trust_defaults_to_any(tmp_path: Path) -> None:
+    from feedback.config import load
+
+    cfg = tmp_path / "feedback.toml"
+    cfg.write_text("[policy]\nsoft_bounce_days = 7\n")
+    assert load(str(cfg)).policy.trust == "any"
+    cfg.write_text('identities = ["example.com"]\n')
+    assert load(str(cfg)).policy.trust == "ses"

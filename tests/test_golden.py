@@ -57,6 +57,17 @@ GOLDEN = [
     ),
     ("ses-complaint-arf.eml", "reader@example.net", "complaint", None, "feedback", None, None, "arf"),
     ("sns-bounce-envelope.eml", "old@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "General", "ses-sns"),
+    # The SNS notification of the very bounce above (same SES message id): the store keeps one event.
+    (
+        "sns-bounce-same-as-dsn.eml",
+        "nobody@example.net",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "General",
+        "ses-sns",
+    ),
     ("sns-complaint-folded.eml", "angry@example.net", "complaint", None, "feedback", None, None, "ses-sns"),
     ("sns-delivery.eml", "happy@example.net", "delivery", "2.0.0", "delivered", None, None, "ses-sns"),
     (
