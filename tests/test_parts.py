@@ -98,3 +98,14 @@ def test_iter_paths_orders_and_kinds(tmp_path: Path) -> None:
     # A folder's own files first, then its subfolders; Maildir messages come read.
     assert isinstance(items[0], FileRef) and items[0].path.endswith("z.eml")
     assert isinstance(items[1], RawMessage) and "/md/new/" in items[1].source
+
+
+def test_folders_skip_files_that_are_not_mail(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Saved bounces\n\nSee below.\n")
+    (tmp_path / "index.json").write_text('{"files": 2}\n')
+    (tmp_path / "bounce").write_bytes((MESSAGES / "qmail-userunknown.eml").read_bytes())
+    (tmp_path / "x.eml").write_bytes(b"")
+    names = sorted(Path(getattr(i, "path", getattr(i, "source", ""))).name for i in iter_paths([str(tmp_path)]))
+    assert names == ["bounce", "x.eml"]
+    # Named on the command line, anything is read.
+    assert len(list(iter_paths([str(tmp_path / "README.md")]))) == 1

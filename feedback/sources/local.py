@@ -95,9 +95,29 @@ def iter_paths(paths: list[str]) -> Iterator[RawMessage | FileRef]:
                     if name.startswith("."):
                         continue
                     fp = rp / name
-                    yield from _file(fp)
+                    if looks_like_mail(fp):
+                        yield from _file(fp)
         else:
             yield from _file(p)
+
+
+_HEADER_LINE = re.compile(rb"^(?:From |[A-Za-z][A-Za-z0-9-]*:)")
+
+
+def looks_like_mail(path: Path) -> bool:
+    """Whether a file found in a folder is a message: .eml, or a header (or mbox From_) first.
+
+    A folder of saved bounces often holds a README or an index too; a file
+    named on the command line is always read, whatever it holds.
+    """
+    if path.suffix.lower() in (".eml", ".msg", ".mbox", ".mbx"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return True  # let the reader report it
+    return bool(_HEADER_LINE.match(head.lstrip(b"\r\n")))
 
 
 def _file(p: Path) -> Iterator[RawMessage | FileRef]:
