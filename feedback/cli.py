@@ -215,9 +215,13 @@ def reprocess(obj: Context, paths: tuple[str, ...], stored: bool, workers: int |
         raise UsageFailure("give PATH... to import, or --stored")
     cfg = obj.config()
     store = obj.store()
+    run_id = store.start_run("reprocess")
+    stored_n = new_events = 0
+    error: str | None = None
     try:
         if paths:
             t = _import(store, iter_paths(list(paths)), cfg, workers)
+            stored_n, new_events = t["messages"], t["events"]
             click.echo(
                 f"{t['seen']} messages read: {t['messages']} new, {t['duplicates']} already stored; {t['events']} new events"
             )
@@ -234,10 +238,16 @@ def reprocess(obj: Context, paths: tuple[str, ...], stored: bool, workers: int |
                     batch = []
             if batch:
                 n += store.replace_events(batch).messages
+            stored_n += n
             click.echo(f"{n} stored messages re-classified")
     except (SourceError, StoreError) as exc:
-        raise UsageFailure(str(exc)) from None
+        error = str(exc)
+        raise UsageFailure(error) from None
     finally:
+        try:
+            store.finish_run(run_id, messages=stored_n, events=new_events, errors=int(error is not None), error=error)
+        except StoreError:
+            pass  # the database itself failed: the error above says so
         store.close()
 
 

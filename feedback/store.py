@@ -556,6 +556,24 @@ class Store:
             for addr, scope in sorted(keys):
                 self._recompute(addr, scope)
 
+    # ------------------------------------------------------------ runs
+
+    def start_run(self, command: str, account: str | None = None) -> int:
+        """A new row in ``runs``; returns its id."""
+        with self._tx():
+            cur = self.db.execute(
+                "INSERT INTO runs (started_at, command, account) VALUES (?, ?, ?)", [now_iso(), command, account]
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, *, messages: int, events: int, errors: int = 0, error: str | None = None) -> None:
+        """Close a run with its counts; status ``failed`` when an error ended it."""
+        with self._tx():
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, messages = ?, events = ?, errors = ?, status = ?, error = ? WHERE id = ?",
+                [now_iso(), messages, events, errors, "failed" if error else "ok", error, run_id],
+            )
+
     # ------------------------------------------------------------ reprocessing
 
     def stored_messages(self) -> Iterator[tuple[int, RawMessage]]:

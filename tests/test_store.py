@@ -218,6 +218,7 @@ def test_migration_upgrades_an_older_file_in_place(tmp_path: Path) -> None:
     [
         (b"this is not a database at all, just text" * 10, "is not a SQLite file"),
         (None, "belongs to another application"),
+        (b"SQLite format 3\x00" + b"\xff" * 4096, "database"),
     ],
 )
 def test_foreign_or_corrupt_file_is_one_clear_error(tmp_path: Path, content: bytes | None, message: str) -> None:
@@ -300,6 +301,8 @@ def test_cli_import_check_events_export_stats(tmp_path: Path) -> None:
     st = json.loads(run(db, "stats", "--format", "json").output)
     assert any(r["day"] == "2023-03-14" and r["permanent"] >= 1 for r in st)
     assert run(db, "reprocess", "--stored").exit_code == 0
+    runs = rows(db, "SELECT command, status, messages FROM runs ORDER BY id")
+    assert runs[0][:2] == ("reprocess", "ok") and runs[0][2] > 0 and len(runs) == 3
     assert run(db, "suppress", "x@example.com", "--reason", "asked", "--by", "ops").exit_code == 0
     assert "manual (ops: asked)" in run(db, "check", "x@example.com").output
     assert run(db, "unsuppress", "x@example.com", "--reason", "typo").exit_code == 0
