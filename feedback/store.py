@@ -30,6 +30,18 @@ SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 
+# ARF reports that are not the recipient asking to stop: "not-spam" undoes a
+# complaint, "auth-failure" reports our DKIM/SPF/DMARC, not the reader's wish.
+NOT_COMPLAINTS = {"not-spam", "auth-failure"}
+# Soft bounces that refuse the sender or the message, not the address: our IP
+# on a blocklist must not suppress good addresses after three sends.
+SENDER_SIDE = {
+    "blocked", "badreputation", "requireptr", "authfailure", "norelaying", "rejected", "securityerror",
+    "speeding", "ratelimited", "toomanyconn", "spamdetected", "virusdetected", "policyviolation",
+    "contenterror", "notcompliantrfc", "mesgtoobig", "exceedlimit", "syntaxerror",
+}  # fmt: skip
+
+
 class StoreError(Exception):
     """A database that cannot be used; the message is one line for the user."""
 
@@ -449,7 +461,8 @@ class Store:
             where += " AND identity = ?"
             params.append(scope)
         rows = self.db.execute(
-            f"SELECT id, kind, bounce_type, action, reason, coalesce(received_at, stored_at) AS at FROM events"
+            f"SELECT id, kind, bounce_type, action, reason, coalesce(received_at, stored_at) AS at, feedback_type"
+            f" FROM events"
             f" WHERE {where} ORDER BY at, id",
             params,
         ).fetchall()
@@ -458,8 +471,16 @@ class Store:
             [address, scope],
         ).fetchone()
         manual, manual_at = (current[0], current[1]) if current else (None, None)
-        hard = [r for r in rows if r[1] == COMPLAINT or (r[1] == BOUNCE and r[2] == PERMANENT)]
-        soft = [r for r in rows if r[1] == BOUNCE and r[2] == TRANSIENT and (r[3] or "") != "delayed"]
+        hard = [
+            r
+            for r in rows
+            if (r[1] == COMPLAINT and (r[6] or "") not in NOT_COMPLAINTS) or (r[1] == BOUNCE and r[2] == PERMANENT)
+        ]
+        soft = [
+            r
+            for r in rows
+            if r[1] == BOUNCE and r[2] == TRANSIENT and (r[3] or "") != "delayed" and r[4] not in SENDER_SIDE
+        ]
         if manual == "unsuppress" and manual_at:
             # A manual lift holds until a new hard event.
             hard = [r for r in hard if r[5] > manual_at]

@@ -340,3 +340,16 @@ def test_every_table_and_column_is_documented(tmp_path: Path) -> None:
             assert cols == documented[name], (
                 f"{name}: code {sorted(cols - documented[name])}, doc {sorted(documented[name] - cols)}"
             )
+
+
+def test_not_every_complaint_or_soft_bounce_counts(tmp_path: Path) -> None:
+    s = Store(str(tmp_path / "f.db"), policy=Policy(soft_bounce_limit=1, soft_bounce_days=100_000))
+    s.add_batch(items("arf-auth-failure.eml", "exim-blocked.eml", "postfix-multi-recipient.eml"))
+    # A DMARC failure report is about our authentication, not the reader's wish.
+    assert s.is_suppressed("member@receiver.example.net") is None
+    # Our IP on a blocklist refuses the sender, not the address.
+    assert s.is_suppressed("user@blocklisting.example.net") is None
+    # A message too large for the server says nothing about the mailbox either.
+    assert s.is_suppressed("big@example.net") is None
+    s.add_batch([soft_bounce("full@example.net", 28)])
+    assert s.is_suppressed("full@example.net")  # mailbox full counts
