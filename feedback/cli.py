@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -53,7 +54,19 @@ class UsageFailure(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Group(click.Group):
+    """Turns the library's errors into one line and exit code 2, wherever they surface."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (StoreError, SourceError, ConfigError) as exc:
+            raise UsageFailure(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise UsageFailure(f"database: {exc}") from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedback")
 @click.option(
     "--config",

@@ -353,3 +353,13 @@ def test_not_every_complaint_or_soft_bounce_counts(tmp_path: Path) -> None:
     assert s.is_suppressed("big@example.net") is None
     s.add_batch([soft_bounce("full@example.net", 28)])
     assert s.is_suppressed("full@example.net")  # mailbox full counts
+
+
+def test_database_errors_in_any_command_are_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "f.db"
+    Store(str(db)).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP VIEW suppressed")  # damage the file behind the tool's back
+    res = CliRunner().invoke(main, ["--db", str(db), "check", "a@example.net"])
+    assert res.exit_code == 2 and "no such table: suppressed" in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
