@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -19,6 +20,8 @@ from .pipeline import DEFAULT_CONFIG, ClassifierConfig, classify
 # Below this many messages a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 256
 CHUNK = 32
+# Messages handed to the workers and not yet given back (memory bound).
+MAX_IN_FLIGHT = 1024
 
 _config: ClassifierConfig = DEFAULT_CONFIG
 _render: Callable[[list[Event]], Any] | None = None
@@ -70,8 +73,19 @@ def classify_many(
             yield render(events) if render is not None else events
         return
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # Pool.imap reads its input as fast as it can: a semaphore taken per
+    # message sent and given back per result keeps memory flat on any mailbox.
+    slots = threading.Semaphore(MAX_IN_FLIGHT)
+
+    def bounded() -> Iterator[RawMessage | FileRef]:
+        for item in _chain(head, it):
+            slots.acquire()
+            yield item
+
     with ctx.Pool(workers, initializer=_init, initargs=(config, render)) as pool:
-        yield from pool.imap(_work, _chain(head, it), chunksize=CHUNK)
+        for result in pool.imap(_work, bounded(), chunksize=CHUNK):
+            slots.release()
+            yield result
 
 
 def _chain(head: list[RawMessage | FileRef], rest: Iterator[RawMessage | FileRef]) -> Iterator[RawMessage | FileRef]:

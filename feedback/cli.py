@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
@@ -176,7 +177,9 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...
 BATCH = 500
 
 
-def _import(store: Store, items: Iterable[RawMessage | FileRef], cfg: Config, workers: int | None) -> dict[str, int]:
+def _import(
+    store: Store, items: Iterable[RawMessage | FileRef], cfg: Config, workers: int | None, total: int = 0
+) -> dict[str, int]:
     """Classify and store messages, one transaction per batch of BATCH."""
     totals = {"messages": 0, "events": 0, "duplicates": 0, "seen": 0}
     batch: list[tuple[RawMessage, list[Event]]] = []
@@ -188,20 +191,27 @@ def _import(store: Store, items: Iterable[RawMessage | FileRef], cfg: Config, wo
         totals["duplicates"] += r.duplicates
         batch.clear()
 
-    def loaded() -> Iterable[RawMessage]:
+    # The parent keeps each message's bytes for storage until its events come
+    # back; classify_many bounds how many are in flight.
+    pending: collections.deque[RawMessage] = collections.deque()
+
+    def loaded() -> Iterator[RawMessage]:
         for it in items:
             if isinstance(it, FileRef):
                 try:
-                    yield it.load()
+                    raw = it.load()
                 except OSError as exc:
                     raise SourceError(f"{it.path}: {exc.strerror}") from None
             else:
-                yield it
+                raw = it
+            pending.append(raw)
+            yield raw
 
-    raws = list(loaded())
-    bar = click.progressbar(length=len(raws), label="importing", file=sys.stderr) if sys.stderr.isatty() else None
-    for raw, events in zip(raws, classify_many(raws, cfg.classifier, workers), strict=True):
-        batch.append((raw, events))
+    bar = (
+        click.progressbar(length=0, label="importing", file=sys.stderr, show_pos=True) if sys.stderr.isatty() else None
+    )
+    for events in classify_many(loaded(), cfg.classifier, workers):
+        batch.append((pending.popleft(), events))
         totals["seen"] += 1
         if bar is not None:
             bar.update(1)
@@ -233,7 +243,9 @@ def reprocess(obj: Context, paths: tuple[str, ...], stored: bool, workers: int |
     error: str | None = None
     try:
         if paths:
-            t = _import(store, iter_paths(list(paths)), cfg, workers)
+            # On a terminal, a first pass counts the messages for the progress bar.
+            total = sum(1 for _ in iter_paths(list(paths))) if sys.stderr.isatty() else 0
+            t = _import(store, iter_paths(list(paths)), cfg, workers, total)
             stored_n, new_events = t["messages"], t["events"]
             click.echo(
                 f"{t['seen']} messages read: {t['messages']} new, {t['duplicates']} already stored; {t['events']} new events"
