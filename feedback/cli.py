@@ -207,9 +207,7 @@ def _import(
             pending.append(raw)
             yield raw
 
-    bar = (
-        click.progressbar(length=0, label="importing", file=sys.stderr, show_pos=True) if sys.stderr.isatty() else None
-    )
+    bar = click.progressbar(length=total, label="importing", file=sys.stderr, show_pos=True) if total else None
     for events in classify_many(loaded(), cfg.classifier, workers):
         batch.append((pending.popleft(), events))
         totals["seen"] += 1
