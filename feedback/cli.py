@@ -175,6 +175,7 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...
 
 
 BATCH = 500
+WINDOW = 4000  # stored messages held in memory at once while re-classifying
 
 
 def _import(
@@ -249,16 +250,29 @@ def reprocess(obj: Context, paths: tuple[str, ...], stored: bool, workers: int |
                 f"{t['seen']} messages read: {t['messages']} new, {t['duplicates']} already stored; {t['events']} new events"
             )
         if stored:
-            pairs = list(store.stored_messages())
+            # Windows of stored messages, read in this thread (the connection is
+            # not shared with the pool's feeder thread), classified on every core.
             batch: list[tuple[int, list[Event]]] = []
             n = 0
-            for (mid, _), events in zip(
-                pairs, classify_many([r for _, r in pairs], cfg.classifier, workers), strict=True
-            ):
-                batch.append((mid, events))
-                if len(batch) >= BATCH:
-                    n += store.replace_events(batch).messages
-                    batch = []
+            window: list[tuple[int, RawMessage]] = []
+
+            def run_window() -> int:
+                done = 0
+                for (mid, _), events in zip(
+                    window, classify_many([r for _, r in window], cfg.classifier, workers), strict=True
+                ):
+                    batch.append((mid, events))
+                    if len(batch) >= BATCH:
+                        done += store.replace_events(batch).messages
+                        batch.clear()
+                window.clear()
+                return done
+
+            for pair in store.stored_messages():
+                window.append(pair)
+                if len(window) >= WINDOW:
+                    n += run_window()
+            n += run_window()
             if batch:
                 n += store.replace_events(batch).messages
             stored_n += n

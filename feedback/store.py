@@ -598,11 +598,13 @@ class Store:
     # ------------------------------------------------------------ reprocessing
 
     def stored_messages(self) -> Iterator[tuple[int, RawMessage]]:
-        """(id, message) of every stored message that kept its bytes."""
-        for mid, source, received_at, raw in self.db.execute(
-            "SELECT id, source, received_at, raw FROM messages WHERE raw IS NOT NULL ORDER BY id"
-        ).fetchall():
-            yield int(mid), RawMessage(data=zlib.decompress(raw), source=source or "", received_at=received_at)
+        """(id, message) of every stored message that kept its bytes, one at a time."""
+        ids = [int(r[0]) for r in self.db.execute("SELECT id FROM messages WHERE raw IS NOT NULL ORDER BY id")]
+        for mid in ids:
+            row = self.db.execute("SELECT source, received_at, raw FROM messages WHERE id = ?", [mid]).fetchone()
+            if row is None or row[2] is None:
+                continue
+            yield mid, RawMessage(data=zlib.decompress(row[2]), source=row[0] or "", received_at=row[1])
 
     def replace_events(self, batch: list[tuple[int, list[Event]]]) -> BatchResult:
         """Swap stored messages' events for a new classification, in one transaction."""
