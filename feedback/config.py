@@ -16,6 +16,88 @@ class ConfigError(Exception):
     """A config that cannot be used; the message is one line for the user."""
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@dataclass(frozen=True)
+class Account:
+    """One ``[[accounts]]`` entry: an IMAP mailbox, or a local Maildir/mbox."""
+
+    name: str
+    host: str | None = None
+    port: int = 993
+    tls: str = "implicit"  # implicit | starttls | none (loopback only)
+    ca_file: str | None = None
+    username: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    password_command: str | None = None
+    oauth2_token_command: str | None = None
+    folder: str = "INBOX"
+    processed_folder: str = "Feedback/Processed"
+    unrecognised: str = "leave"  # leave | move:<folder>
+    maildir: str | None = None
+    mbox: str | None = None
+    batch_size: int = 200
+    max_message_size: int = 10 * 1024 * 1024
+    timeout: float = 60.0
+    retries: int = 3
+
+    @property
+    def is_local(self) -> bool:
+        return bool(self.maildir or self.mbox)
+
+    @property
+    def unrecognised_folder(self) -> str | None:
+        """The folder non-feedback mail moves to, or None to leave it."""
+        return self.unrecognised[5:] if self.unrecognised.startswith("move:") else None
+
+
+_ACCOUNT_KEYS = {f for f in Account.__dataclass_fields__}
+
+
+def _account(raw: dict[str, Any], base: str) -> Account:
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError("every [[accounts]] needs a name")
+    unknown = set(raw) - _ACCOUNT_KEYS - {"password"}
+    if unknown:
+        raise ConfigError(f"account {name}: unknown keys: {', '.join(sorted(unknown))}")
+    if "password" in raw:
+        raise ConfigError(f"account {name}: no inline passwords; use password_env, password_file or password_command")
+    for key in ("maildir", "mbox", "password_file", "ca_file"):
+        if raw.get(key) and not os.path.isabs(str(raw[key])):
+            raw = {**raw, key: os.path.join(base, str(raw[key]))}
+    try:
+        acct = Account(**raw)
+    except TypeError as exc:
+        raise ConfigError(f"account {name}: {exc}") from None
+    if acct.is_local:
+        if acct.maildir and acct.mbox:
+            raise ConfigError(f"account {name}: maildir or mbox, not both")
+        return acct
+    if not acct.host:
+        raise ConfigError(f"account {name}: needs host (IMAP) or maildir/mbox (local)")
+    if acct.tls not in ("implicit", "starttls", "none"):
+        raise ConfigError(f"account {name}: tls must be implicit, starttls or none")
+    if acct.tls == "none" and acct.host not in LOOPBACK:
+        raise ConfigError(f"account {name}: tls = none is refused for {acct.host} (only loopback)")
+    if not acct.username:
+        raise ConfigError(f"account {name}: needs username")
+    sources = [k for k in ("password_env", "password_file", "password_command", "oauth2_token_command") if getattr(acct, k)]
+    if len(sources) != 1:
+        raise ConfigError(
+            f"account {name}: give exactly one of password_env, password_file, password_command, oauth2_token_command"
+        )
+    if not (acct.unrecognised == "leave" or (acct.unrecognised.startswith("move:") and len(acct.unrecognised) > 5)):
+        raise ConfigError(f'account {name}: unrecognised must be "leave" or "move:<folder>"')
+    for key in ("port", "batch_size", "max_message_size", "retries"):
+        v = getattr(acct, key)
+        if not isinstance(v, int) or isinstance(v, bool) or v < (0 if key == "retries" else 1):
+            raise ConfigError(f"account {name}: {key} must be a positive whole number")
+    return acct
+
+
 @dataclass(frozen=True)
 class Config:
     """The parts of the config this version reads."""
@@ -24,10 +106,17 @@ class Config:
     database: str = "feedback.db"
     identities: tuple[str, ...] = ()
     correlation_headers: tuple[str, ...] = ()
-    accounts: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    accounts: tuple[Account, ...] = field(default_factory=tuple)
     policy: Policy = field(default_factory=Policy)
     keep_raw: bool = True
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def account(self, name: str) -> Account:
+        """The account of that name (ConfigError if there is none)."""
+        for a in self.accounts:
+            if a.name == name:
+                return a
+        raise ConfigError(f"no account named {name} in {self.path or 'the config'}")
 
     @property
     def classifier(self) -> ClassifierConfig:
@@ -75,7 +164,7 @@ def load(path: str | None, *, required: bool = False) -> Config:
         database=database,
         identities=identities,
         correlation_headers=_strings(data.get("correlation_headers"), "correlation_headers"),
-        accounts=tuple(accounts),
+        accounts=tuple(_account(dict(a), os.path.dirname(os.path.abspath(p))) for a in accounts),
         policy=_policy(data.get("policy", {}), bool(identities)),
         keep_raw=keep_raw,
         raw=data,

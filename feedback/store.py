@@ -26,7 +26,7 @@ import sqlite_utils
 
 from .models import BOUNCE, COMPLAINT, PERMANENT, TRANSIENT, Event, RawMessage
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -244,6 +244,17 @@ MIGRATIONS: list[str] = [
         WHERE kind IN ('bounce', 'complaint')
         GROUP BY identity, day;
     """,
+    # 3: mailbox actions decided in a committed batch and not yet done on the server.
+    """
+    CREATE TABLE pending_moves (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        uid INTEGER NOT NULL,
+        target TEXT NOT NULL,
+        PRIMARY KEY (account, folder, uidvalidity, uid)
+    );
+    """,
 ]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -341,8 +352,19 @@ class Store:
 
     # ------------------------------------------------------------ writes
 
-    def add_batch(self, items: Iterable[tuple[RawMessage, list[Event]]]) -> BatchResult:
-        """Store messages and their events in one transaction; repeats add nothing."""
+    def add_batch(
+        self,
+        items: Iterable[tuple[RawMessage, list[Event]]],
+        *,
+        checkpoint: Checkpoint | None = None,
+        moves: Iterable[tuple[int, str]] = (),
+    ) -> BatchResult:
+        """Store messages and their events in one transaction; repeats add nothing.
+
+        ``checkpoint`` (the mailbox's last UID done) and ``moves`` (UID, target
+        folder: what to do on the server next) commit with the rows, so a crash
+        at any point leaves the three in step.
+        """
         result = BatchResult()
         touched: set[tuple[str, str]] = set()
         try:
@@ -351,6 +373,21 @@ class Store:
                     self._add(raw, events, result, touched)
                 for addr, scope in sorted(touched):
                     self._recompute(addr, scope)
+                if checkpoint is not None:
+                    c = checkpoint
+                    for uid, target in moves:
+                        self.db.execute(
+                            "INSERT OR REPLACE INTO pending_moves (account, folder, uidvalidity, uid, target)"
+                            " VALUES (?,?,?,?,?)",
+                            [c.account, c.folder, c.uidvalidity, uid, target],
+                        )
+                    self.db.execute(
+                        "INSERT INTO mailbox_state (account, folder, uidvalidity, last_uid, updated_at)"
+                        " VALUES (?,?,?,?,?) ON CONFLICT(account, folder) DO UPDATE SET"
+                        " uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,"
+                        " updated_at = excluded.updated_at",
+                        [c.account, c.folder, c.uidvalidity, c.last_uid, now_iso()],
+                    )
         except sqlite3.OperationalError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
@@ -577,6 +614,37 @@ class Store:
             for addr, scope in sorted(keys):
                 self._recompute(addr, scope)
 
+    # ------------------------------------------------------------ mailboxes
+
+    def mailbox_state(self, account: str, folder: str) -> tuple[int | None, int]:
+        """(UIDVALIDITY, last UID done) of a mailbox folder; (None, 0) when never polled."""
+        row = self.db.execute(
+            "SELECT uidvalidity, last_uid FROM mailbox_state WHERE account = ? AND folder = ?", [account, folder]
+        ).fetchone()
+        return (row[0], int(row[1])) if row else (None, 0)
+
+    def pending_moves(self, account: str, folder: str, uidvalidity: int) -> list[tuple[int, str]]:
+        """Moves committed but not yet confirmed done, oldest first."""
+        return [
+            (int(u), str(t))
+            for u, t in self.db.execute(
+                "SELECT uid, target FROM pending_moves WHERE account = ? AND folder = ? AND uidvalidity = ? ORDER BY uid",
+                [account, folder, uidvalidity],
+            ).fetchall()
+        ]
+
+    def moves_done(self, account: str, folder: str, uidvalidity: int | None, uids: Iterable[int] | None = None) -> None:
+        """Forget moves the server has done (all of a folder's, or these UIDs)."""
+        with self._tx():
+            if uids is None:
+                self.db.execute("DELETE FROM pending_moves WHERE account = ? AND folder = ?", [account, folder])
+                return
+            for uid in uids:
+                self.db.execute(
+                    "DELETE FROM pending_moves WHERE account = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                    [account, folder, uidvalidity, uid],
+                )
+
     # ------------------------------------------------------------ runs
 
     def start_run(self, command: str, account: str | None = None) -> int:
@@ -734,6 +802,16 @@ class Store:
             }
             out.append(row)
         return out
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far a mailbox folder has been stored."""
+
+    account: str
+    folder: str
+    uidvalidity: int
+    last_uid: int
 
 
 @dataclass

@@ -207,7 +207,7 @@ def test_migration_upgrades_an_older_file_in_place(tmp_path: Path) -> None:
             " VALUES ('k', 1, '2024-01-02T00:00:00Z', 'bounce', 'a@example.net', 'a@example.net', 'Permanent')"
         )
     s = Store(str(db))
-    assert s.version == 2
+    assert s.version == 3
     assert s.counts()["events"] == 1
     # v2's view counts an event without received_at on the day it was stored.
     assert rows(db, "SELECT day, permanent FROM bounces_daily") == [("2024-01-02", 1)]
