@@ -91,3 +91,40 @@ def classify_many(
 def _chain(head: list[RawMessage | FileRef], rest: Iterator[RawMessage | FileRef]) -> Iterator[RawMessage | FileRef]:
     yield from head
     yield from rest
+
+
+class Classifier:
+    """A pool kept for a whole run (polling classifies batch after batch).
+
+    ``submit`` starts a batch in the workers and returns at once, so the
+    caller can fetch the next batch from the server meanwhile; ``result``
+    waits for it. With one worker everything runs here, in order.
+    """
+
+    def __init__(self, config: ClassifierConfig = DEFAULT_CONFIG, workers: int | None = None) -> None:
+        self.config = config
+        self.workers = default_workers() if workers is None else workers
+        self._pool: Any = None
+
+    def __enter__(self) -> Classifier:
+        if self.workers > 1:
+            ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(self.config, None))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def submit(self, raws: list[RawMessage]) -> Any:
+        """Start classifying; pass the handle to ``result``."""
+        if self._pool is not None and len(raws) >= 16:
+            return self._pool.map_async(_work, raws, chunksize=max(1, len(raws) // (self.workers * 4)))
+        return [classify(r, self.config) for r in raws]
+
+    @staticmethod
+    def result(handle: Any) -> list[list[Event]]:
+        """The events of a submitted batch, in order."""
+        return list(handle.get()) if hasattr(handle, "get") else list(handle)

@@ -17,6 +17,7 @@ from .batch import classify_many
 from .config import Config, ConfigError, database_path, load
 from .export import ses_notification
 from .models import EVENT_FIELDS, KINDS, Event, FileRef, RawMessage
+from .service import poll_account
 from .sources.local import SourceError, iter_paths
 from .store import Store, StoreError
 
@@ -223,18 +224,87 @@ def _import(
     return totals
 
 
+def _poll_accounts(
+    obj: Context,
+    names: list[str] | None,
+    *,
+    dry_run: bool,
+    limit: int | None,
+    workers: int | None,
+    folder: str | None = None,
+    from_start: bool = False,
+    command: str = "poll",
+) -> int:
+    """Poll accounts one after the other; returns the exit code (0, 1 failures, 2 credentials)."""
+    cfg = obj.config()
+    try:
+        accounts = [cfg.account(n) for n in names] if names else list(cfg.accounts)
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+    if not accounts:
+        raise UsageFailure("no [[accounts]] in the config")
+    store = obj.store()
+    code = 0
+    try:
+        for account in accounts:
+            run_id = None if dry_run else store.start_run(command, account.name)
+            r = poll_account(
+                store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
+                workers=workers, echo=click.echo,
+            )  # fmt: skip
+            if run_id is not None:
+                store.finish_run(run_id, messages=r.messages, events=r.events, errors=int(r.failed), error=r.error)
+            if r.failed:
+                click.echo(f"{r.error}", err=True)
+                code = max(code, 2 if r.auth_error else 1)
+            elif not dry_run:
+                click.echo(f"{account.name}: {r.seen} read, {r.messages} new, {r.events} new events, {r.moved} moved")
+    finally:
+        store.close()
+    return code
+
+
+@main.command()
+@click.option("--account", "accounts", multiple=True, help="Poll only this account (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; store and move nothing.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many new messages per account.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with.")
+@click.pass_obj
+def poll(obj: Context, accounts: tuple[str, ...], dry_run: bool, limit: int | None, workers: int | None) -> None:
+    """One run over every configured account: fetch new mail, store events, then move feedback.
+
+    Exit 0 when every account succeeded, 1 when one failed (the others still run),
+    2 for a config or credentials error.
+    """
+    sys.exit(_poll_accounts(obj, list(accounts) or None, dry_run=dry_run, limit=limit, workers=workers))
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--stored", is_flag=True, help="Re-classify every stored message with this version.")
+@click.option("--account", help="Rescan this account's folder from its first message.")
+@click.option("--folder", help="With --account: the folder to rescan (default: the account's folder).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with.")
 @click.pass_obj
-def reprocess(obj: Context, paths: tuple[str, ...], stored: bool, workers: int | None) -> None:
-    """Import .eml files, folders, mbox files or Maildirs into the database, or re-classify what it holds.
+def reprocess(
+    obj: Context, paths: tuple[str, ...], stored: bool, account: str | None, folder: str | None, workers: int | None
+) -> None:
+    """Import .eml files, folders, mbox files or Maildirs into the database, re-classify what it
+    holds (--stored), or rescan a mailbox folder from the start (--account, --folder).
 
     Repeats add nothing: messages are unique by content, events by identity.
     """
+    if folder and not account:
+        raise UsageFailure("--folder goes with --account")
+    if account:
+        code = _poll_accounts(
+            obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
+            command="reprocess",
+        )  # fmt: skip
+        if not paths and not stored:
+            sys.exit(code)
     if not paths and not stored:
-        raise UsageFailure("give PATH... to import, or --stored")
+        raise UsageFailure("give PATH... to import, --stored, or --account")
     cfg = obj.config()
     store = obj.store()
     run_id = store.start_run("reprocess")

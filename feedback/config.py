@@ -84,7 +84,9 @@ def _account(raw: dict[str, Any], base: str) -> Account:
         raise ConfigError(f"account {name}: tls = none is refused for {acct.host} (only loopback)")
     if not acct.username:
         raise ConfigError(f"account {name}: needs username")
-    sources = [k for k in ("password_env", "password_file", "password_command", "oauth2_token_command") if getattr(acct, k)]
+    sources = [
+        k for k in ("password_env", "password_file", "password_command", "oauth2_token_command") if getattr(acct, k)
+    ]
     if len(sources) != 1:
         raise ConfigError(
             f"account {name}: give exactly one of password_env, password_file, password_command, oauth2_token_command"

@@ -78,6 +78,8 @@ class RawMessage:
     data: bytes
     source: str = ""
     received_at: str | None = None
+    # Only the headers and first part were fetched (over the size limit).
+    truncated: bool = False
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list
 def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, Any]) -> list[Event]:
     msg = parse(raw.data)
     errors = list(msg.errors)
+    if raw.truncated:
+        errors.append("truncated: over the size limit, only the headers and first part were read")
     if not base["received_at"]:
         # A file or an mbox has no delivery time of its own: the feedback
         # message's Date is when it was written, close enough for windows.
@@ -194,5 +196,7 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
         o["region"] = region_from(str(o.get("feedback_id") or ""))
     forwarded_to = addresses(msg.header("to"))
     original_from = addresses(str(o.get("original_from") or ""))
-    o["identity"] = resolve_identity(config.identities, forwarded_to[:1] + original_from[:1])
+    # The original's From is the identity that sent it; the forwarded To (where SES
+    # returned the feedback) answers when the original is missing.
+    o["identity"] = resolve_identity(config.identities, original_from[:1] + forwarded_to[:1])
     return o

@@ -1,0 +1,253 @@
+"""IMAP: the only module that imports imapclient.
+
+Connects with verified TLS (implicit or STARTTLS), authenticates with a
+password or an OAuth2 token from the config's source of secrets, and offers
+the few operations polling needs: select, list new UIDs, fetch without
+setting \\Seen, and move by UID (MOVE, else COPY + \\Deleted + UID EXPUNGE).
+Secrets never appear in errors or logs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shlex
+import socket
+import ssl
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from imapclient import IMAPClient, SocketTimeout
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from ..config import LOOPBACK, Account
+
+DELETED = b"\\Deleted"
+
+
+class MailboxError(Exception):
+    """The server or the network failed; worth retrying."""
+
+
+class MailboxAuthError(Exception):
+    """Credentials or trust are wrong: retrying will not help (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One message as fetched: its UID, bytes, server arrival time, size."""
+
+    uid: int
+    data: bytes
+    internaldate: str | None
+    size: int
+    truncated: bool = False
+
+
+def secret(account: Account) -> tuple[str, str]:
+    """("password" | "oauth2", value) from the account's secret source."""
+    try:
+        if account.password_env:
+            value = os.environ.get(account.password_env)
+            if value is None:
+                raise MailboxAuthError(
+                    f"account {account.name}: environment variable {account.password_env} is not set"
+                )
+            return "password", value
+        if account.password_file:
+            with open(account.password_file, encoding="utf-8") as fh:
+                return "password", fh.read().rstrip("\r\n")
+        command = account.password_command or account.oauth2_token_command
+        if command:
+            out = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=60)
+            if out.returncode != 0:
+                raise MailboxAuthError(f"account {account.name}: secret command exited {out.returncode}")
+            value = out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
+            return ("oauth2" if account.oauth2_token_command else "password"), value
+    except OSError as exc:
+        raise MailboxAuthError(f"account {account.name}: cannot read the secret ({exc.strerror})") from None
+    except subprocess.TimeoutExpired:
+        raise MailboxAuthError(f"account {account.name}: secret command timed out") from None
+    raise MailboxAuthError(f"account {account.name}: no secret configured")
+
+
+def _ssl_context(account: Account) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=account.ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise MailboxAuthError(f"account {account.name}: cannot load ca_file ({exc})") from None
+
+
+class Mailbox:
+    """A logged-in IMAP connection for one account."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self.client = self._connect()
+        self._delimiter: str | None = None
+
+    def _connect(self) -> IMAPClient:
+        a = self.account
+        assert a.host is not None
+        if a.tls == "none" and a.host not in LOOPBACK:
+            raise MailboxAuthError(f"account {a.name}: tls = none is refused for {a.host}")
+        timeout = SocketTimeout(connect=min(a.timeout, 30.0), read=a.timeout)
+        try:
+            if a.tls == "implicit":
+                client = IMAPClient(a.host, port=a.port, ssl=True, ssl_context=_ssl_context(a), timeout=timeout)
+            else:
+                client = IMAPClient(a.host, port=a.port, ssl=False, timeout=timeout)
+                if a.tls == "starttls":
+                    client.starttls(_ssl_context(a))
+        except ssl.SSLCertVerificationError as exc:
+            raise MailboxAuthError(
+                f"account {a.name}: certificate of {a.host} refused ({exc.verify_message})"
+            ) from None
+        except (OSError, IMAPClientError, ssl.SSLError) as exc:
+            raise MailboxError(f"account {a.name}: cannot connect to {a.host}:{a.port} ({_why(exc)})") from None
+        kind, value = secret(a)
+        assert a.username is not None
+        try:
+            if kind == "oauth2":
+                if client.has_capability("AUTH=OAUTHBEARER"):
+                    client.oauthbearer_login(a.username, value)
+                else:
+                    client.oauth2_login(a.username, value)
+            else:
+                client.login(a.username, value)
+        except LoginError:
+            _quietly(client.logout)
+            raise MailboxAuthError(f"account {a.name}: the server refused the login for {a.username}") from None
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"account {a.name}: login failed ({_why(exc)})") from None
+        return client
+
+    # ------------------------------------------------------------ folders
+
+    @property
+    def delimiter(self) -> str:
+        """The server's hierarchy delimiter ("." on Dovecot's Maildir, "/" on Gmail)."""
+        if self._delimiter is None:
+            delim = None
+            try:
+                ns = self.client.namespace()
+                if ns and ns.personal:
+                    delim = ns.personal[0][1]
+            except (IMAPClientError, OSError):
+                delim = None
+            if not delim:
+                listed = self.client.list_folders(directory="", pattern="")
+                delim = listed[0][1] if listed else "/"
+            self._delimiter = delim.decode() if isinstance(delim, bytes) else str(delim or "/")
+        return self._delimiter
+
+    def server_name(self, folder: str) -> str:
+        """A config folder name ("Feedback/Processed") in the server's own hierarchy."""
+        if folder.upper() == "INBOX":
+            return "INBOX"
+        return folder.replace("/", self.delimiter)
+
+    def ensure_folder(self, folder: str) -> str:
+        """Create the folder (and its parents) if missing; returns the server name."""
+        name = self.server_name(folder)
+        try:
+            if not self.client.folder_exists(name):
+                self.client.create_folder(name)
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: cannot create folder {folder} ({_why(exc)})") from None
+        return name
+
+    # ------------------------------------------------------------ reading
+
+    def select(self, folder: str) -> int:
+        """SELECT the folder; returns its UIDVALIDITY."""
+        try:
+            info = self.client.select_folder(self.server_name(folder))
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: cannot open folder {folder} ({_why(exc)})") from None
+        return int(info[b"UIDVALIDITY"])
+
+    def uids_after(self, last_uid: int) -> list[int]:
+        """UIDs above ``last_uid``, ascending ("n:*" always answers the last message: filtered)."""
+        try:
+            uids = self.client.search(["UID", f"{last_uid + 1}:*"])
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: search failed ({_why(exc)})") from None
+        return sorted(u for u in uids if u > last_uid)
+
+    def fetch(self, uids: list[int]) -> Iterator[Fetched]:
+        """The messages, without setting \\Seen; oversized ones as headers plus first part."""
+        if not uids:
+            return
+        limit = self.account.max_message_size
+        try:
+            sizes = self.client.fetch(uids, ["RFC822.SIZE", "INTERNALDATE"])
+            small = [u for u in uids if u in sizes and int(sizes[u].get(b"RFC822.SIZE", 0)) <= limit]
+            big = [u for u in uids if u in sizes and u not in small]
+            bodies = self.client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+            parts = self.client.fetch(big, ["BODY.PEEK[HEADER]", "BODY.PEEK[1]"]) if big else {}
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: fetch failed ({_why(exc)})") from None
+        for u in uids:
+            if u not in sizes:
+                continue  # expunged by someone else meanwhile
+            meta = sizes[u]
+            when = _iso(meta.get(b"INTERNALDATE"))
+            size = int(meta.get(b"RFC822.SIZE", 0))
+            if u in bodies:
+                yield Fetched(u, bytes(bodies[u].get(b"BODY[]") or b""), when, size)
+            elif u in parts:
+                p = parts[u]
+                data = bytes(p.get(b"BODY[HEADER]") or b"") + bytes(p.get(b"BODY[1]") or b"")
+                yield Fetched(u, data, when, size, truncated=True)
+
+    # ------------------------------------------------------------ acting
+
+    def move(self, uids: list[int], folder: str) -> None:
+        """Move by UID: MOVE where offered, else COPY, \\Deleted and UID EXPUNGE of exactly these UIDs."""
+        if not uids:
+            return
+        target = self.ensure_folder(folder)
+        c = self.client
+        try:
+            if c.has_capability("MOVE"):
+                c.move(uids, target)
+            elif c.has_capability("UIDPLUS"):
+                c.copy(uids, target)
+                c.add_flags(uids, [DELETED])
+                c.uid_expunge(uids)
+            else:
+                # Without UIDPLUS an EXPUNGE would remove every \\Deleted message
+                # in the folder, others' too: copy and flag only.
+                c.copy(uids, target)
+                c.add_flags(uids, [DELETED])
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: moving to {folder} failed ({_why(exc)})") from None
+
+    def logout(self) -> None:
+        """Log out, ignoring a connection that is already gone."""
+        _quietly(self.client.logout)
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "timed out"
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _quietly(fn: Any) -> None:
+    try:
+        fn()
+    except Exception:  # noqa: BLE001 - closing a broken connection
+        pass
