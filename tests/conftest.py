@@ -28,3 +28,31 @@ def classify_fixture(name: str, config: ClassifierConfig | None = None) -> list[
 @pytest.fixture
 def messages_dir() -> Path:
     return MESSAGES
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """A real Dovecot on loopback (TLS, throwaway users), for the whole test session."""
+    import shutil
+
+    from .dovecot import start_dovecot
+
+    if shutil.which("dovecot") is None:
+        pytest.skip("dovecot-imapd is not installed (scripts/test.sh installs it)")
+    server = start_dovecot()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_nomove():
+    """A second Dovecot that does not offer MOVE (COPY + UID EXPUNGE path)."""
+    import shutil
+
+    from .dovecot import start_dovecot
+
+    if shutil.which("dovecot") is None:
+        pytest.skip("dovecot-imapd is not installed (scripts/test.sh installs it)")
+    server = start_dovecot(move=False)
+    yield server
+    server.stop()

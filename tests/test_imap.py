@@ -1,0 +1,327 @@
+"""Polling a real Dovecot: TLS, credentials, moves, reruns, crashes, UIDVALIDITY, no MOVE."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from imapclient import IMAPClient
+
+from feedback.cli import main
+
+from .conftest import MESSAGES
+from .dovecot import PASSWORD, Dovecot
+
+FEEDBACK = [
+    "ses-bounce-userunknown.eml",
+    "ses-complaint-arf.eml",
+    "sns-bounce-envelope.eml",
+    "postfix-multi-recipient.eml",
+    "qmail-userunknown.eml",
+    "autoreply-rfc3834.eml",
+]
+OTHER = ["not-feedback.eml", "not-feedback-noreply-failed.eml"]
+_users = itertools.count()
+
+
+def user() -> str:
+    return f"u{os.getpid()}x{next(_users)}"
+
+
+def config(tmp_path: Path, server: Dovecot, username: str, **extra: object) -> Path:
+    lines = [
+        f'database = "{tmp_path / "f.db"}"',
+        "[[accounts]]",
+        'name = "returns"',
+        'host = "127.0.0.1"',
+        f"port = {extra.pop('port', server.imaps_port)}",
+        f'tls = "{extra.pop("tls", "implicit")}"',
+        f'ca_file = "{extra.pop("ca_file", server.cert)}"',
+        f'username = "{username}"',
+        'password_env = "FEEDBACK_TEST_IMAP_PASSWORD"',
+    ]
+    for k, v in extra.items():
+        lines.append(f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"')
+    path = tmp_path / "feedback.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def imap_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDBACK_TEST_IMAP_PASSWORD", PASSWORD)
+
+
+def poll(cfg: Path, *args: str) -> object:
+    return CliRunner().invoke(main, ["--config", str(cfg), "poll", "--workers", "1", *args], catch_exceptions=False)
+
+
+def client(server: Dovecot, username: str) -> IMAPClient:
+    c = IMAPClient("127.0.0.1", port=server.imaps_port, ssl=True, ssl_context=server.ssl_context(), timeout=20)
+    c.login(username, PASSWORD)
+    return c
+
+
+def folder_state(server: Dovecot, username: str, folder: str) -> list[tuple[bytes, tuple]]:
+    """(Subject, flags) of every message in a folder."""
+    c = client(server, username)
+    try:
+        c.select_folder(folder, readonly=True)
+        uids = c.search(["ALL"])
+        data = c.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (SUBJECT)]", "FLAGS"]) if uids else {}
+        # \Recent belongs to the session that first sees a message, not to the message.
+        return sorted(
+            (v[b"BODY[HEADER.FIELDS (SUBJECT)]"].strip(), tuple(sorted(f for f in v[b"FLAGS"] if f != b"\\Recent")))
+            for v in data.values()
+        )
+    finally:
+        c.logout()
+
+
+def seed(server: Dovecot, username: str, names: list[str], copies: int = 1) -> int:
+    msgs = []
+    for k in range(copies):
+        for n in names:
+            data = (MESSAGES / n).read_bytes()
+            msgs.append(data if copies == 1 else b"X-Seq: %d\n" % k + data)
+    server.deliver(username, msgs)
+    return len(msgs)
+
+
+def db_count(cfg: Path, table: str) -> int:
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_poll_moves_feedback_leaves_other_mail_unread_and_reruns_add_nothing(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK + OTHER)
+    cfg = config(tmp_path, dovecot, u)
+    res = poll(cfg)
+    assert res.exit_code == 0, res.output
+    inbox = folder_state(dovecot, u, "INBOX")
+    assert [s for s, _ in inbox] == sorted([b"Subject: Lunch on Friday?", b"Subject: Your payment failed"])
+    assert all(b"\\Seen" not in flags for _, flags in inbox)
+    assert len(folder_state(dovecot, u, "Feedback.Processed")) == len(FEEDBACK)
+    events, messages = db_count(cfg, "events"), db_count(cfg, "messages")
+    assert messages == len(FEEDBACK) + len(OTHER)
+    # A second run finds nothing new.
+    assert poll(cfg).exit_code == 0
+    assert (db_count(cfg, "events"), db_count(cfg, "messages")) == (events, messages)
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        (state,) = conn.execute("SELECT account, folder, last_uid FROM mailbox_state").fetchall()
+        assert state == ("returns", "INBOX", len(FEEDBACK) + len(OTHER))
+        assert conn.execute("SELECT count(*) FROM pending_moves").fetchone() == (0,)
+        runs = conn.execute("SELECT command, account, status, messages FROM runs ORDER BY id").fetchall()
+        assert runs == [("poll", "returns", "ok", len(FEEDBACK) + len(OTHER)), ("poll", "returns", "ok", 0)]
+
+
+def test_same_as_importing_the_files(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK + OTHER)
+    cfg = config(tmp_path, dovecot, u)
+    assert poll(cfg).exit_code == 0
+    other = tmp_path / "files"
+    other.mkdir()
+    for n in FEEDBACK + OTHER:
+        (other / n).write_bytes((MESSAGES / n).read_bytes())
+    db2 = tmp_path / "files.db"
+    assert CliRunner().invoke(main, ["--db", str(db2), "reprocess", str(other)]).exit_code == 0
+    q = "SELECT kind, recipient, bounce_type, reason, status FROM events ORDER BY recipient, kind"
+    with sqlite3.connect(cfg.parent / "f.db") as a, sqlite3.connect(db2) as b:
+        assert a.execute(q).fetchall() == b.execute(q).fetchall()
+
+
+def test_starttls(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    cfg = config(tmp_path, dovecot, u, port=dovecot.imap_port, tls="starttls")
+    res = poll(cfg)
+    assert res.exit_code == 0, res.output
+    assert db_count(cfg, "events") == 1
+
+
+def test_untrusted_certificate_is_refused(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    other_ca = tmp_path / "other.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+         "-subj", "/CN=other", "-keyout", str(tmp_path / "k.pem"), "-out", str(other_ca)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    cfg = config(tmp_path, dovecot, u, ca_file=str(other_ca))
+    res = poll(cfg)
+    assert res.exit_code == 2
+    assert "certificate" in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_wrong_password_is_one_line_and_exit_2(
+    tmp_path: Path, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FEEDBACK_TEST_IMAP_PASSWORD", "not-the-password")
+    cfg = config(tmp_path, dovecot, user())
+    res = poll(cfg)
+    assert res.exit_code == 2
+    assert "refused the login" in res.output and "not-the-password" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        (row,) = conn.execute("SELECT status, error FROM runs").fetchall()
+    assert row[0] == "failed" and "not-the-password" not in row[1]
+
+
+def test_tls_none_is_refused_for_a_remote_host(tmp_path: Path) -> None:
+    cfg = tmp_path / "feedback.toml"
+    cfg.write_text(
+        '[[accounts]]\nname = "x"\nhost = "imap.example.com"\ntls = "none"\nusername = "u"\npassword_env = "P"\n'
+    )
+    res = CliRunner().invoke(main, ["--config", str(cfg), "--db", str(tmp_path / "f.db"), "poll"])
+    assert res.exit_code == 2 and "tls = none is refused" in res.output
+
+
+def test_dry_run_changes_nothing(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK + OTHER)
+    cfg = config(tmp_path, dovecot, u)
+    before = folder_state(dovecot, u, "INBOX")
+    res = poll(cfg, "--dry-run")
+    assert res.exit_code == 0
+    assert "-> Feedback/Processed" in res.output and "-> stays" in res.output
+    assert folder_state(dovecot, u, "INBOX") == before
+    assert db_count(cfg, "messages") == 0
+
+
+def test_unrecognised_mail_can_be_moved(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:2] + OTHER)
+    cfg = config(tmp_path, dovecot, u, unrecognised="move:Other/Mail")
+    assert poll(cfg).exit_code == 0
+    assert folder_state(dovecot, u, "INBOX") == []
+    assert len(folder_state(dovecot, u, "Other.Mail")) == len(OTHER)
+
+
+def test_server_without_move_uses_copy_and_uid_expunge(tmp_path: Path, dovecot_nomove: Dovecot) -> None:
+    u = user()
+    seed(dovecot_nomove, u, FEEDBACK + OTHER)
+    c = client(dovecot_nomove, u)
+    assert not c.has_capability("MOVE")
+    c.select_folder("INBOX")
+    # Someone else's message flagged \\Deleted must survive our expunge.
+    other_uids = c.search(["SUBJECT", "Lunch"])
+    c.add_flags(other_uids, [b"\\Deleted"])
+    c.logout()
+    cfg = config(tmp_path, dovecot_nomove, u)
+    assert poll(cfg).exit_code == 0
+    inbox = folder_state(dovecot_nomove, u, "INBOX")
+    assert len(inbox) == len(OTHER)
+    assert any(b"\\Deleted" in flags for _, flags in inbox)
+    assert len(folder_state(dovecot_nomove, u, "Feedback.Processed")) == len(FEEDBACK)
+
+
+def test_uidvalidity_change_rescans_without_duplicates(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    cfg = config(tmp_path, dovecot, u, folder="Bounces", processed_folder="")
+    c = client(dovecot, u)
+    c.create_folder("Bounces")
+    for n in FEEDBACK:
+        c.append("Bounces", (MESSAGES / n).read_bytes())
+    assert poll(cfg).exit_code == 0
+    counts = (db_count(cfg, "messages"), db_count(cfg, "events"))
+    # Recreate the folder: same messages, new UIDVALIDITY.
+    c.delete_folder("Bounces")
+    c.create_folder("Bounces")
+    for n in FEEDBACK:
+        c.append("Bounces", (MESSAGES / n).read_bytes())
+    c.logout()
+    res = poll(cfg)
+    assert res.exit_code == 0 and "new UIDVALIDITY" in res.output
+    assert (db_count(cfg, "messages"), db_count(cfg, "events")) == counts
+
+
+def test_reprocess_rescans_a_folder_from_the_start(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK)
+    cfg = config(tmp_path, dovecot, u)
+    assert poll(cfg).exit_code == 0
+    counts = (db_count(cfg, "messages"), db_count(cfg, "events"))
+    res = CliRunner().invoke(
+        main, ["--config", str(cfg), "reprocess", "--account", "returns", "--folder", "Feedback/Processed"]
+    )
+    assert res.exit_code == 0, res.output
+    assert f"{len(FEEDBACK)} read, 0 new" in res.output
+    assert (db_count(cfg, "messages"), db_count(cfg, "events")) == counts
+
+
+def _poll_process(cfg: Path) -> subprocess.Popen[bytes]:
+    exe = Path(sys.executable).parent / "feedback"
+    env = {**os.environ, "FEEDBACK_TEST_IMAP_PASSWORD": PASSWORD}
+    return subprocess.Popen(
+        [str(exe), "--config", str(cfg), "poll"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def _wait_for_rows(cfg: Path, at_least: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if db_count(cfg, "messages") >= at_least:
+                return
+        except sqlite3.Error:
+            pass
+        if proc.poll() is not None:
+            raise AssertionError(f"poll ended early: {proc.stderr.read().decode() if proc.stderr else ''}")
+        time.sleep(0.02)
+    raise AssertionError("no progress")
+
+
+def test_kill_9_mid_run_loses_and_doubles_nothing(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    n = seed(dovecot, u, FEEDBACK + OTHER, copies=250)  # 2000 distinct messages
+    cfg = config(tmp_path, dovecot, u, batch_size=50)
+    proc = _poll_process(cfg)
+    _wait_for_rows(cfg, 300, proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert db_count(cfg, "messages") < n, "killed before the end"
+    res = poll(cfg)
+    assert res.exit_code == 0, res.output
+    assert db_count(cfg, "messages") == n
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM messages").fetchone() == (n, n)
+        assert conn.execute("SELECT count(*) FROM pending_moves").fetchone() == (0,)
+    assert len(folder_state(dovecot, u, "INBOX")) == 250 * len(OTHER)
+    assert len(folder_state(dovecot, u, "Feedback.Processed")) == 250 * len(FEEDBACK)
+
+
+def test_server_stopped_mid_run_fails_cleanly_and_the_next_run_completes(tmp_path: Path) -> None:
+    from .dovecot import start_dovecot
+
+    server = start_dovecot()
+    try:
+        u = user()
+        n = seed(server, u, FEEDBACK + OTHER, copies=200)
+        cfg = config(tmp_path, server, u, batch_size=50, retries=1, timeout=5)
+        proc = _poll_process(cfg)
+        _wait_for_rows(cfg, 200, proc)
+        server.stop()
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 1, err.decode()
+        assert b"Traceback" not in err and err.decode().strip()
+        with sqlite3.connect(cfg.parent / "f.db") as conn:
+            assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+        stored = db_count(cfg, "messages")
+        assert 0 < stored < n
+        server.start()
+        res = poll(cfg)
+        assert res.exit_code == 0, res.output
+        assert db_count(cfg, "messages") == n
+        assert len(folder_state(server, u, "Feedback.Processed")) == 200 * len(FEEDBACK)
+    finally:
+        server.stop()
