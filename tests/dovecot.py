@@ -42,6 +42,9 @@ class Dovecot:
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.cert))
 
+    def log(self) -> str:
+        return (self.root / "dovecot.log").read_text(errors="replace")
+
     def maildir(self, user: str) -> Path:
         return self.root / "mail" / user / "Maildir"
 
@@ -112,12 +115,16 @@ def start_dovecot(*, move: bool = True) -> Dovecot:
     )  # fmt: skip
     imap_port, imaps_port = free_port(), free_port()
     capability = "" if move else "imap_capability = IMAP4rev1 LITERAL+ UIDPLUS IDLE NAMESPACE CHILDREN\n"
+    # A static password doubles as an OAuth2 token: the server offering OAUTHBEARER
+    # is the one with MOVE; the other offers XOAUTH2 only.
+    mechanisms = "plain login xoauth2 oauthbearer" if move else "plain login xoauth2"
     conf = root / "dovecot.conf"
     conf.write_text(
         f"""instance_name = dovecot-{root.name}
 base_dir = {root}/run
 state_dir = {root}/state
 protocols = imap
+auth_mechanisms = {mechanisms}
 listen = 127.0.0.1
 log_path = {root}/dovecot.log
 ssl = yes

@@ -46,8 +46,9 @@ def config(tmp_path: Path, server: Dovecot, username: str, **extra: object) -> P
         f'tls = "{extra.pop("tls", "implicit")}"',
         f'ca_file = "{extra.pop("ca_file", server.cert)}"',
         f'username = "{username}"',
-        'password_env = "FEEDBACK_TEST_IMAP_PASSWORD"',
     ]
+    if not any(k in extra for k in ("password_file", "password_command", "oauth2_token_command")):
+        lines.append('password_env = "FEEDBACK_TEST_IMAP_PASSWORD"')
     for k, v in extra.items():
         lines.append(f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"')
     path = tmp_path / "feedback.toml"
@@ -325,3 +326,64 @@ def test_server_stopped_mid_run_fails_cleanly_and_the_next_run_completes(tmp_pat
         assert len(folder_state(server, u, "Feedback.Processed")) == 200 * len(FEEDBACK)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("server_name", ["dovecot", "dovecot_nomove"])
+def test_oauth2_token_from_a_command(tmp_path: Path, server_name: str, request: pytest.FixtureRequest) -> None:
+    server: Dovecot = request.getfixturevalue(server_name)
+    u = user()
+    seed(server, u, FEEDBACK[:1])
+    cfg = config(tmp_path, server, u, oauth2_token_command=f"printf {PASSWORD}")
+    res = poll(cfg)
+    assert res.exit_code == 0, res.output
+    # OAUTHBEARER where the server offers it, else XOAUTH2.
+    method = "OAUTHBEARER" if server_name == "dovecot" else "XOAUTH2"
+    assert f"user=<{u}>, method={method}" in server.log()
+
+
+def test_password_from_a_file_and_from_a_command(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    secret = tmp_path / "secret"
+    secret.write_text(PASSWORD + "\n")
+    secret.chmod(0o600)
+    assert poll(config(tmp_path, dovecot, u, password_file=str(secret))).exit_code == 0
+    assert poll(config(tmp_path, dovecot, u, password_command=f"printf {PASSWORD}")).exit_code == 0
+
+
+def test_one_failing_account_does_not_stop_the_others(tmp_path: Path, dovecot: Dovecot) -> None:
+    from .dovecot import free_port
+
+    u = user()
+    seed(dovecot, u, FEEDBACK[:2])
+    good = config(tmp_path, dovecot, u).read_text()
+    bad = good.replace('name = "returns"', 'name = "broken"').replace(
+        f"port = {dovecot.imaps_port}", f"port = {free_port()}"
+    )
+    bad = bad.split("[[accounts]]", 1)[1]
+    cfg = tmp_path / "two.toml"
+    cfg.write_text(
+        good.replace("[[accounts]]", "[[accounts]]\nretries = 0", 1)
+        + "\n[[accounts]]"
+        + bad.replace('name = "broken"', 'name = "broken"\nretries = 0')
+    )
+    res = CliRunner().invoke(main, ["--config", str(cfg), "poll", "--workers", "1"])
+    assert res.exit_code == 1
+    assert "returns: 2 read, 2 new" in res.output and "broken: cannot connect" in res.output
+    # One account alone.
+    res = CliRunner().invoke(main, ["--config", str(cfg), "poll", "--account", "returns"])
+    assert res.exit_code == 0 and "broken" not in res.output
+
+
+def test_non_ascii_folder_names(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:2])
+    cfg = config(tmp_path, dovecot, u, processed_folder="Rückläufer/Erledigt")
+    assert poll(cfg).exit_code == 0
+    c = client(dovecot, u)
+    try:
+        names = [f[2] for f in c.list_folders()]
+    finally:
+        c.logout()
+    assert "Rückläufer.Erledigt" in names
+    assert len(folder_state(dovecot, u, "Rückläufer.Erledigt")) == 2
