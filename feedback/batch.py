@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -36,6 +37,11 @@ def _init(config: ClassifierConfig, render: Callable[[list[Event]], Any] | None)
 def _work(item: RawMessage | FileRef) -> Any:
     events = classify_item(item, _config)
     return _render(events) if _render is not None else events
+
+
+def _work_compress(raw: RawMessage) -> tuple[list[Event], bytes]:
+    """Events plus the compressed bytes for storage: compression is CPU work too."""
+    return classify(raw, _config), zlib.compress(raw.data, 1)
 
 
 def classify_item(item: RawMessage | FileRef, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
@@ -119,12 +125,12 @@ class Classifier:
             self._pool = None
 
     def submit(self, raws: list[RawMessage]) -> Any:
-        """Start classifying; pass the handle to ``result``."""
+        """Start classifying (and compressing for storage); pass the handle to ``result``."""
         if self._pool is not None and len(raws) >= 16:
-            return self._pool.map_async(_work, raws, chunksize=max(1, len(raws) // (self.workers * 4)))
-        return [classify(r, self.config) for r in raws]
+            return self._pool.map_async(_work_compress, raws, chunksize=max(1, len(raws) // (self.workers * 4)))
+        return [(classify(r, self.config), None) for r in raws]
 
     @staticmethod
-    def result(handle: Any) -> list[list[Event]]:
-        """The events of a submitted batch, in order."""
+    def result(handle: Any) -> list[tuple[list[Event], bytes | None]]:
+        """(events, compressed bytes or None) of a submitted batch, in order."""
         return list(handle.get()) if hasattr(handle, "get") else list(handle)

@@ -178,7 +178,8 @@ def _store_and_move(
     echo: Echo,
 ) -> None:
     chunk, raws, handle = pending
-    events = classifier.result(handle)
+    done = classifier.result(handle)
+    events = [evs for evs, _ in done]
     moves = []
     for raw, evs in zip(raws, events, strict=True):
         target = target_for(account, evs, folder)
@@ -193,7 +194,7 @@ def _store_and_move(
     if dry_run:
         return
     r = store.add_batch(
-        zip(raws, events, strict=True),
+        [(raw, evs, blob) for raw, (evs, blob) in zip(raws, done, strict=True)],
         checkpoint=Checkpoint(account.name, folder, uidvalidity, max(chunk)),
         moves=moves,
     )
@@ -276,7 +277,8 @@ def _poll_local_items(
     for i in range(0, len(items), account.batch_size):
         chunk = items[i : i + account.batch_size]
         raws = [RawMessage(data=load(), source=f"{account.name}/{key}") for key, load in chunk]
-        events = classifier.result(classifier.submit(raws))
+        done = classifier.result(classifier.submit(raws))
+        events = [evs for evs, _ in done]
         result.seen += len(raws)
         moves = []
         for (key, _), evs in zip(chunk, events, strict=True):
@@ -289,7 +291,7 @@ def _poll_local_items(
                 echo(line)
         if dry_run:
             continue
-        r = store.add_batch(zip(raws, events, strict=True))
+        r = store.add_batch([(raw, evs, blob) for raw, (evs, blob) in zip(raws, done, strict=True)])
         result.messages += r.messages
         result.events += r.events
         for key, target in moves:

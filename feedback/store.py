@@ -293,6 +293,7 @@ class Store:
         self.path = path
         self.keep_raw = keep_raw
         self.policy = policy or Policy()
+        self._now = now_iso()
         _check_file(path)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -354,7 +355,7 @@ class Store:
 
     def add_batch(
         self,
-        items: Iterable[tuple[RawMessage, list[Event]]],
+        items: Iterable[tuple[RawMessage, list[Event]] | tuple[RawMessage, list[Event], bytes | None]],
         *,
         checkpoint: Checkpoint | None = None,
         moves: Iterable[tuple[int, str]] = (),
@@ -369,8 +370,9 @@ class Store:
         touched: set[tuple[str, str]] = set()
         try:
             with self._tx():
-                for raw, events in items:
-                    self._add(raw, events, result, touched)
+                self._now = now_iso()
+                for item in items:
+                    self._add(item[0], item[1], result, touched, item[2] if len(item) > 2 else None)
                 for addr, scope in sorted(touched):
                     self._recompute(addr, scope)
                 if checkpoint is not None:
@@ -394,35 +396,47 @@ class Store:
             raise StoreError(f"database {self.path}: {exc}") from None
         return result
 
-    def _add(self, raw: RawMessage, events: list[Event], result: BatchResult, touched: set[tuple[str, str]]) -> None:
+    def _add(
+        self,
+        raw: RawMessage,
+        events: list[Event],
+        result: BatchResult,
+        touched: set[tuple[str, str]],
+        compressed: bytes | None = None,
+    ) -> None:
         first = events[0]
         sha = first.message_sha256 or ""
-        row = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", [sha]).fetchone()
-        if row:
-            result.duplicates += 1
-            message_id = int(row[0])
+        kinds = {e.kind for e in events}
+        kind = next((k for k in ("bounce", "complaint", "autoreply", "delivery") if k in kinds), "other")
+        if not self.keep_raw:
+            blob = None
         else:
-            kinds = {e.kind for e in events}
-            kind = next((k for k in ("bounce", "complaint", "autoreply", "delivery") if k in kinds), "other")
-            cur = self.db.execute(
-                "INSERT INTO messages (sha256, source, kind, detector, parse_status, error, received_at, stored_at,"
-                " size, ses_authenticated, classifier_version, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    sha,
-                    raw.source,
-                    kind,
-                    first.detector,
-                    "error" if first.error else "ok",
-                    first.error,
-                    first.received_at,
-                    now_iso(),
-                    len(raw.data),
-                    int(first.ses_authenticated),
-                    first.classifier_version,
-                    zlib.compress(raw.data, 6) if self.keep_raw else None,
-                ],
-            )
-            message_id = int(cur.lastrowid or 0)
+            blob = compressed if compressed is not None else zlib.compress(raw.data, 1)
+        # One statement for the common case (a new message); a repeat returns no row.
+        row = self.db.execute(
+            "INSERT INTO messages (sha256, source, kind, detector, parse_status, error, received_at, stored_at,"
+            " size, ses_authenticated, classifier_version, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(sha256) DO NOTHING RETURNING id",
+            [
+                sha,
+                raw.source,
+                kind,
+                first.detector,
+                "error" if first.error else "ok",
+                first.error,
+                first.received_at,
+                self._now,
+                len(raw.data),
+                int(first.ses_authenticated),
+                first.classifier_version,
+                blob,
+            ],
+        ).fetchone()
+        if row is None:
+            result.duplicates += 1
+            message_id = int(self.db.execute("SELECT id FROM messages WHERE sha256 = ?", [sha]).fetchone()[0])
+        else:
+            message_id = int(row[0])
             result.messages += 1
         self._link_events(message_id, events, result, touched)
 
@@ -434,7 +448,7 @@ class Store:
                 continue
             key = event_key(e)
             row = self.db.execute("SELECT id, trusted FROM events WHERE event_key = ?", [key]).fetchone()
-            if row:
+            if row is not None:
                 event_id = int(row[0])
                 if not row[1] and self.trusted(e):
                     # A second report of the event that we can trust (the DKIM-signed
@@ -447,11 +461,11 @@ class Store:
                 cols = ["event_key", "message_id", "stored_at", *values]
                 cur = self.db.execute(
                     f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [key, message_id, now_iso(), *values.values()],
+                    [key, message_id, self._now, *values.values()],
                 )
                 event_id = int(cur.lastrowid or 0)
                 result.events += 1
-                if e.recipient:
+                if e.recipient and e.kind in (BOUNCE, COMPLAINT):
                     touched.add((address_key(e.recipient), self._scope(e)))
             self.db.execute(
                 "INSERT OR IGNORE INTO event_messages (event_id, message_id) VALUES (?, ?)", [event_id, message_id]

@@ -182,25 +182,30 @@ class Mailbox:
         if not uids:
             return
         limit = self.account.max_message_size
+        lo, hi = min(uids), max(uids)
         try:
-            sizes = self.client.fetch(uids, ["RFC822.SIZE", "INTERNALDATE"])
-            small = [u for u in uids if u in sizes and int(sizes[u].get(b"RFC822.SIZE", 0)) <= limit]
-            big = [u for u in uids if u in sizes and u not in small]
-            bodies = self.client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-            parts = self.client.fetch(big, ["BODY.PEEK[HEADER]", "BODY.PEEK[1]"]) if big else {}
+            # One cheap search finds the (rare) oversized messages; everything
+            # else comes in a single FETCH with its size and arrival time.
+            big = set(self.client.search(["UID", f"{lo}:{hi}", "LARGER", str(limit)])) & set(uids)
+            small = [u for u in uids if u not in big]
+            bodies = self.client.fetch(small, ["BODY.PEEK[]", "INTERNALDATE", "RFC822.SIZE"]) if small else {}
+            parts = (
+                self.client.fetch(sorted(big), ["BODY.PEEK[HEADER]", "BODY.PEEK[1]", "INTERNALDATE", "RFC822.SIZE"])
+                if big
+                else {}
+            )
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: fetch failed ({_why(exc)})") from None
         for u in uids:
-            if u not in sizes:
+            meta = bodies.get(u) or parts.get(u)
+            if meta is None:
                 continue  # expunged by someone else meanwhile
-            meta = sizes[u]
             when = _iso(meta.get(b"INTERNALDATE"))
             size = int(meta.get(b"RFC822.SIZE", 0))
             if u in bodies:
-                yield Fetched(u, bytes(bodies[u].get(b"BODY[]") or b""), when, size)
-            elif u in parts:
-                p = parts[u]
-                data = bytes(p.get(b"BODY[HEADER]") or b"") + bytes(p.get(b"BODY[1]") or b"")
+                yield Fetched(u, bytes(meta.get(b"BODY[]") or b""), when, size)
+            else:
+                data = bytes(meta.get(b"BODY[HEADER]") or b"") + bytes(meta.get(b"BODY[1]") or b"")
                 yield Fetched(u, data, when, size, truncated=True)
 
     # ------------------------------------------------------------ acting
