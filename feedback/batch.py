@@ -113,10 +113,14 @@ class Classifier:
         self._pool: Any = None
 
     def __enter__(self) -> Classifier:
-        if self.workers > 1:
+        return self
+
+    def _ensure_pool(self) -> Any:
+        # Started on the first batch worth it: an idle poll forks nothing.
+        if self._pool is None:
             ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
             self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(self.config, None))
-        return self
+        return self._pool
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -126,8 +130,9 @@ class Classifier:
 
     def submit(self, raws: list[RawMessage]) -> Any:
         """Start classifying (and compressing for storage); pass the handle to ``result``."""
-        if self._pool is not None and len(raws) >= 16:
-            return self._pool.map_async(_work_compress, raws, chunksize=max(1, len(raws) // (self.workers * 4)))
+        if self.workers > 1 and len(raws) >= 16:
+            pool = self._ensure_pool()
+            return pool.map_async(_work_compress, raws, chunksize=max(1, len(raws) // (self.workers * 4)))
         return [(classify(r, self.config), None) for r in raws]
 
     @staticmethod
