@@ -8,18 +8,20 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .batch import classify_many
 from .config import Config, ConfigError, database_path, load
+from .errors import StoreError
 from .export import ses_notification
 from .models import EVENT_FIELDS, KINDS, Event, FileRef, RawMessage
-from .service import poll_account
 from .sources.local import SourceError, iter_paths
-from .store import Store, StoreError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_COLUMNS = ("kind", "recipient", "bounce_type", "bounce_subtype", "reason", "status", "source")
@@ -43,6 +45,8 @@ class Context:
 
     def store(self) -> Store:
         """The database named by --db / FEEDBACK_DB or the config, opened and migrated."""
+        from .store import Store
+
         cfg = self.config()
         try:
             return Store(database_path(cfg, self.db), keep_raw=cfg.keep_raw, policy=cfg.policy)
@@ -248,6 +252,8 @@ def _poll_accounts(
     try:
         for account in accounts:
             run_id = None if dry_run else store.start_run(command, account.name)
+            from .service import poll_account
+
             r = poll_account(
                 store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
                 workers=workers, echo=click.echo,

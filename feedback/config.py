@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .pipeline import ClassifierConfig
-from .store import Policy
+from .policy import Policy
 
 
 class ConfigError(Exception):

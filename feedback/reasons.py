@@ -146,14 +146,18 @@ class Phrases:
     words is always run.
     """
 
-    __slots__ = ("pattern", "_rx", "_branches")
+    __slots__ = ("pattern", "_branches")
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
         self.pattern = "|".join(f"(?:{p})" for p in phrases)
-        self._rx = re.compile(self.pattern)  # the unguarded whole, for tests and tools
         self._branches: list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]] = [
             ("", required_words(p), re.compile(p)) for p in phrases
         ]
+
+    @property
+    def _rx(self) -> re.Pattern[str]:
+        """The unguarded whole (tests compare against it); compiled on demand."""
+        return re.compile(self.pattern)
 
     def search(self, text: str) -> bool:
         """Whether any phrase occurs in ``text`` (folded)."""

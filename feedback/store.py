@@ -19,12 +19,14 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from .errors import StoreError
 from .models import BOUNCE, COMPLAINT, PERMANENT, TRANSIENT, Event, RawMessage
+from .policy import Policy
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
@@ -40,25 +42,6 @@ SENDER_SIDE = {
     "speeding", "ratelimited", "toomanyconn", "spamdetected", "virusdetected", "policyviolation",
     "contenterror", "notcompliantrfc", "mesgtoobig", "exceedlimit", "syntaxerror",
 }  # fmt: skip
-
-
-class StoreError(Exception):
-    """A database that cannot be used; the message is one line for the user."""
-
-
-@dataclass(frozen=True)
-class Policy:
-    """When feedback suppresses an address (``[policy]`` in the config)."""
-
-    soft_bounce_limit: int = 3
-    soft_bounce_days: int = 14
-    trust: str = "any"  # "ses": only SES-authenticated feedback or a known send suppresses
-    scope: str = "global"  # or "identity": one suppression per sending identity
-    expire_days: dict[str, int] = field(default_factory=dict)  # kind (hard/soft/complaint) -> days, 0 = never
-
-    def expiry(self, kind: str) -> int:
-        """Days a suppression of this kind lasts (0: until lifted by hand)."""
-        return int(self.expire_days.get(kind, 0) or 0)
 
 
 def now_iso() -> str:
