@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import StoreError
-from .models import BOUNCE, COMPLAINT, PERMANENT, TRANSIENT, Event, RawMessage
+from .models import BOUNCE, COMPLAINT, Event, RawMessage
 from .policy import Policy
 
 SCHEMA_VERSION = 3
@@ -42,6 +42,10 @@ SENDER_SIDE = {
     "speeding", "ratelimited", "toomanyconn", "spamdetected", "virusdetected", "policyviolation",
     "contenterror", "notcompliantrfc", "mesgtoobig", "exceedlimit", "syntaxerror",
 }  # fmt: skip
+
+
+_IN_NOT_COMPLAINTS = ", ".join(f"'{v}'" for v in sorted(NOT_COMPLAINTS))
+_IN_SENDER_SIDE = ", ".join(f"'{v}'" for v in sorted(SENDER_SIDE))
 
 
 def now_iso() -> str:
@@ -494,10 +498,16 @@ class Store:
         if scope != "global":
             where += " AND identity = ?"
             params.append(scope)
+        # Only events that can count, classified in SQL: an address with a long
+        # history costs one indexed scan, not a Python loop over every event.
         rows = self.db.execute(
-            f"SELECT id, kind, bounce_type, action, reason, coalesce(received_at, stored_at) AS at, feedback_type"
-            f" FROM events"
-            f" WHERE {where} ORDER BY at, id",
+            f"SELECT id, kind, bounce_type, reason, at, cls FROM ("
+            f" SELECT id, kind, bounce_type, reason, coalesce(received_at, stored_at) AS at,"
+            f"  CASE WHEN (kind = 'complaint' AND coalesce(feedback_type, '') NOT IN ({_IN_NOT_COMPLAINTS}))"
+            f"         OR (kind = 'bounce' AND bounce_type = 'Permanent') THEN 'hard'"
+            f"       WHEN kind = 'bounce' AND bounce_type = 'Transient' AND coalesce(action, '') != 'delayed'"
+            f"         AND coalesce(reason, '') NOT IN ({_IN_SENDER_SIDE}) THEN 'soft' END AS cls"
+            f" FROM events WHERE {where}) WHERE cls IS NOT NULL ORDER BY at, id",
             params,
         ).fetchall()
         current = self.db.execute(
@@ -505,20 +515,12 @@ class Store:
             [address, scope],
         ).fetchone()
         manual, manual_at = (current[0], current[1]) if current else (None, None)
-        hard = [
-            r
-            for r in rows
-            if (r[1] == COMPLAINT and (r[6] or "") not in NOT_COMPLAINTS) or (r[1] == BOUNCE and r[2] == PERMANENT)
-        ]
-        soft = [
-            r
-            for r in rows
-            if r[1] == BOUNCE and r[2] == TRANSIENT and (r[3] or "") != "delayed" and r[4] not in SENDER_SIDE
-        ]
         if manual == "unsuppress" and manual_at:
             # A manual lift holds until a new hard event.
-            hard = [r for r in hard if r[5] > manual_at]
-            soft = [r for r in soft if r[5] > manual_at]
+            rows = [r for r in rows if r[4] > manual_at]
+        hard = [r for r in rows if r[5] == "hard"]
+        soft = [r for r in rows if r[5] == "soft"]
+        counted = rows
         now = datetime.datetime.now(datetime.UTC)
         active = False
         reason = bounce_type = expires_at = None
@@ -526,15 +528,15 @@ class Store:
         if hard:
             last = hard[-1]
             kind = "complaint" if last[1] == COMPLAINT else "hard"
-            active, reason, bounce_type = True, last[4], last[2]
-            expires_at = _expires(last[5], self.policy.expiry(kind))
+            active, reason, bounce_type = True, last[3], last[2]
+            expires_at = _expires(last[4], self.policy.expiry(kind))
         else:
             window = (now - datetime.timedelta(days=self.policy.soft_bounce_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            recent = [r for r in soft if r[5] >= window]
+            recent = [r for r in soft if r[4] >= window]
             if self.policy.soft_bounce_limit > 0 and len(recent) >= self.policy.soft_bounce_limit:
                 last = recent[-1]
-                active, reason, bounce_type = True, last[4], last[2]
-                expires_at = _expires(last[5], self.policy.expiry("soft"))
+                active, reason, bounce_type = True, last[3], last[2]
+                expires_at = _expires(last[4], self.policy.expiry("soft"))
         if manual == "suppress":
             active = True
         if not counted and not current:
@@ -556,8 +558,8 @@ class Store:
                 bounce_type,
                 first_row[0] if first_row else None,
                 last_row[0] if last_row else None,
-                first_row[5] if first_row else None,
-                last_row[5] if last_row else None,
+                first_row[4] if first_row else None,
+                last_row[4] if last_row else None,
                 len(counted),
                 int(active),
                 expires_at,
