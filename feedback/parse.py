@@ -143,11 +143,13 @@ def header_of(msg: Message, name: str) -> str:
     bounces' Subject) into U+FFFD under compat32; the stored value keeps them
     as surrogates, which decode as UTF-8 (or the charset they really are).
     """
-    lname = name.lower()
-    for k, v in msg.__dict__.get("_headers", ()):
-        if k.lower() == lname:
-            return decode_header(v)
-    return ""
+    index = msg.__dict__.get("_feedback_index")
+    if index is None:
+        # First occurrence of each name wins, as Message.get does.
+        index = {k.lower(): v for k, v in reversed(msg.__dict__.get("_headers", ()))}
+        msg.__dict__["_feedback_index"] = index
+    value = index.get(name.lower())
+    return decode_header(value) if value is not None else ""
 
 
 def payload_bytes(part: Message) -> bytes:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 import email.utils
 import hashlib
+import time
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -141,14 +141,12 @@ def iso_date(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        dt = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=datetime.UTC)
-    try:
-        return dt.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (ValueError, OverflowError):
+        parts = email.utils.parsedate_tz(value)
+        if parts is None:
+            return None
+        stamp = email.utils.mktime_tz(parts)
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
 
 
