@@ -20,6 +20,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# An editable install ships no bytecode, and PYTHONDONTWRITEBYTECODE may forbid
+# writing it on import: compile once so every `feedback` start is as fast as an installed one.
+.venv/bin/python -m compileall -q feedback >/dev/null
 
 .venv/bin/ruff check feedback tests benchmarks
 .venv/bin/ruff format --check feedback tests benchmarks

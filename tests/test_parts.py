@@ -109,3 +109,17 @@ def test_folders_skip_files_that_are_not_mail(tmp_path: Path) -> None:
     assert names == ["bounce", "x.eml"]
     # Named on the command line, anything is read.
     assert len(list(iter_paths([str(tmp_path / "README.md")]))) == 1
+
+
+def test_iso_date_and_ses_authentication() -> None:
+    from feedback.identity import ses_authenticated
+    from feedback.pipeline import iso_date
+
+    assert iso_date("Thu, 29 Apr 2010 23:34:45 +0900") == "2010-04-29T14:34:45Z"
+    assert iso_date("Fri,  5 Jan 2024 08:15:00 +0000 (UTC)") == "2024-01-05T08:15:00Z"
+    assert iso_date("not a date") is None and iso_date(None) is None
+    assert ses_authenticated("mx.example.com; dkim=pass header.d=amazonses.com header.s=x; spf=fail")
+    assert ses_authenticated("mx.example.com; spf=pass smtp.mailfrom=0101@us-west-2.amazonses.com")
+    assert not ses_authenticated("mx.example.com; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=a@example.com")
+    assert not ses_authenticated("mx.example.com; dkim=fail header.d=amazonses.com")
+    assert not ses_authenticated(None)
