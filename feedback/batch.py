@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from .models import OTHER, Event, FileRef, RawMessage
-from .pipeline import DEFAULT_CONFIG, ClassifierConfig, classify
+from .models import DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, FileRef, RawMessage
 
 # Below this many messages a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 256
@@ -42,6 +41,13 @@ def _work(item: RawMessage | FileRef) -> Any:
 def _work_compress(raw: RawMessage) -> tuple[list[Event], bytes]:
     """Events plus the compressed bytes for storage: compression is CPU work too."""
     return classify(raw, _config), zlib.compress(raw.data, 1)
+
+
+def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
+    """The pipeline, imported on first use: an idle poll never loads the detectors."""
+    from .pipeline import classify as _classify
+
+    return _classify(raw, config)
 
 
 def classify_item(item: RawMessage | FileRef, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .pipeline import ClassifierConfig
+from .models import ClassifierConfig
 from .policy import Policy
 
 

@@ -145,3 +145,14 @@ class Event:
 
 
 EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """What classification needs from the config: identities and correlation headers."""
+
+    identities: tuple[str, ...] = ()
+    correlation_headers: tuple[str, ...] = ()
+
+
+DEFAULT_CONFIG = ClassifierConfig()

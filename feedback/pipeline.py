@@ -5,7 +5,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import time
-from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 
@@ -13,21 +12,10 @@ from . import CLASSIFIER_VERSION
 from .detectors.base import Detection, Finding
 from .detectors.registry import DETECTORS
 from .identity import region_from, resolve_identity, ses_authenticated, ses_message_id
-from .models import BOUNCE, OTHER, Event, RawMessage
+from .models import BOUNCE, DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, RawMessage
 from .original import find_original
 from .parse import Parsed, addresses, header_of, parse
 from .reasons import decide
-
-
-@dataclass(frozen=True)
-class ClassifierConfig:
-    """What classification needs from the config: identities and correlation headers."""
-
-    identities: tuple[str, ...] = ()
-    correlation_headers: tuple[str, ...] = ()
-
-
-DEFAULT_CONFIG = ClassifierConfig()
 
 
 def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
