@@ -440,26 +440,28 @@ class Store:
             if e.recipient is None and e.kind not in (BOUNCE, COMPLAINT):
                 continue
             key = event_key(e)
-            row = self.db.execute("SELECT id, trusted FROM events WHERE event_key = ?", [key]).fetchone()
+            values = self._event_row(e)
+            cols = ["event_key", "message_id", "stored_at", *values]
+            # New event: one statement; an event seen before returns no row.
+            row = self.db.execute(
+                f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                " ON CONFLICT(event_key) DO NOTHING RETURNING id",
+                [key, message_id, self._now, *values.values()],
+            ).fetchone()
             if row is not None:
                 event_id = int(row[0])
-                if not row[1] and self.trusted(e):
+                result.events += 1
+                if e.recipient and e.kind in (BOUNCE, COMPLAINT):
+                    touched.add((address_key(e.recipient), self._scope(e)))
+            else:
+                old = self.db.execute("SELECT id, trusted FROM events WHERE event_key = ?", [key]).fetchone()
+                event_id = int(old[0])
+                if not old[1] and values["trusted"]:
                     # A second report of the event that we can trust (the DKIM-signed
                     # DSN after a forged-looking copy) makes the event count.
                     self.db.execute("UPDATE events SET trusted = 1 WHERE id = ?", [event_id])
                     if e.recipient:
                         touched.add((address_key(e.recipient), self._scope(e)))
-            else:
-                values = self._event_row(e)
-                cols = ["event_key", "message_id", "stored_at", *values]
-                cur = self.db.execute(
-                    f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [key, message_id, self._now, *values.values()],
-                )
-                event_id = int(cur.lastrowid or 0)
-                result.events += 1
-                if e.recipient and e.kind in (BOUNCE, COMPLAINT):
-                    touched.add((address_key(e.recipient), self._scope(e)))
             self.db.execute(
                 "INSERT OR IGNORE INTO event_messages (event_id, message_id) VALUES (?, ?)", [event_id, message_id]
             )
