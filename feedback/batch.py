@@ -31,6 +31,20 @@ def _init(config: ClassifierConfig, render: Callable[[list[Event]], Any] | None)
     global _config, _render
     _config = config
     _render = render
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: end this worker when its parent dies (kill -9 of a poll leaves no orphans)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _work(item: RawMessage | FileRef) -> Any:

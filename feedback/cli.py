@@ -84,10 +84,30 @@ class Group(click.Group):
 @click.option(
     "--db", envvar="FEEDBACK_DB", type=click.Path(dir_okay=False), help="SQLite database (overrides the config's)."
 )
+@click.option("--quiet", "-q", is_flag=True, help="Log warnings and errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Log debugging detail too.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per line.",
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, db: str | None) -> None:
+def main(
+    ctx: click.Context, config_path: str | None, db: str | None, quiet: bool, verbose: bool, log_format: str
+) -> None:
     """Turn Amazon SES bounce and complaint mail into events."""
+    from . import logs
+
+    logs.setup("quiet" if quiet else "verbose" if verbose else "info", log_format)
     ctx.obj = Context(config_path, db)
+
+
+class LockedExit(click.ClickException):
+    """Another poll or run holds the lock: exit 75 (EX_TEMPFAIL), cron may retry."""
+
+    exit_code = 75
 
 
 def _row(e: Event) -> dict[str, Any]:
@@ -280,9 +300,85 @@ def poll(obj: Context, accounts: tuple[str, ...], dry_run: bool, limit: int | No
     """One run over every configured account: fetch new mail, store events, then move feedback.
 
     Exit 0 when every account succeeded, 1 when one failed (the others still run),
-    2 for a config or credentials error.
+    2 for a config or credentials error, 75 when another poll or `feedback run` holds
+    the database's lock (cron may simply try again).
     """
-    sys.exit(_poll_accounts(obj, list(accounts) or None, dry_run=dry_run, limit=limit, workers=workers))
+    from .lock import Locked, PollLock
+
+    cfg = obj.config()
+    try:
+        with PollLock(database_path(cfg, obj.db)):
+            code = _poll_accounts(obj, list(accounts) or None, dry_run=dry_run, limit=limit, workers=workers)
+    except Locked as exc:
+        raise LockedExit(str(exc)) from None
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to classify with.")
+@click.pass_obj
+def run(obj: Context, workers: int | None) -> None:
+    """Poll every account on the [schedule] (interval or cron) until SIGTERM or SIGINT.
+
+    The first poll runs at start-up; a stop signal lets the batch in hand commit,
+    logs out and exits 0. Holds the same lock as `feedback poll` (which exits 75 meanwhile).
+    """
+    from .lock import Locked
+    from .scheduler import Service
+
+    cfg = obj.config()
+    if not cfg.accounts:
+        raise UsageFailure("no [[accounts]] in the config")
+    db = database_path(cfg, obj.db)
+    obj.store().close()  # a bad database is one line and exit 2 now, not a log line per tick
+    try:
+        sys.exit(Service(cfg, db, workers).run())
+    except Locked as exc:
+        raise LockedExit(str(exc)) from None
+
+
+STATUS_TABLE = ("account", "last_start", "last_end", "last_status", "messages", "events", "next_run", "last_error")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.pass_obj
+def status(obj: Context, fmt: str) -> None:
+    """Per account: the last run, the next scheduled one, and the last error."""
+    from .scheduler import next_run
+
+    cfg = obj.config()
+    store = obj.store()
+    rows = []
+    try:
+        names = [a.name for a in cfg.accounts] or [
+            r[0] for r in store.db.execute("SELECT DISTINCT account FROM runs WHERE account IS NOT NULL")
+        ]
+        for name in names:
+            last = store.db.execute(
+                "SELECT started_at, finished_at, status, messages, events FROM runs WHERE account = ?"
+                " ORDER BY id DESC LIMIT 1",
+                [name],
+            ).fetchone()
+            err = store.db.execute(
+                "SELECT finished_at, error FROM runs WHERE account = ? AND status = 'failed' ORDER BY id DESC LIMIT 1",
+                [name],
+            ).fetchone()
+            rows.append(
+                {
+                    "account": name,
+                    "last_start": last[0] if last else None,
+                    "last_end": last[1] if last else None,
+                    "last_status": last[2] if last else None,
+                    "messages": last[3] if last else None,
+                    "events": last[4] if last else None,
+                    "next_run": next_run(cfg, last[0] if last else None),
+                    "last_error": f"{err[0]}: {err[1]}" if err else None,
+                }
+            )
+    finally:
+        store.close()
+    write_rows(rows, fmt, STATUS_TABLE)
 
 
 @main.command()

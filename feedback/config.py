@@ -42,6 +42,7 @@ class Account:
     max_message_size: int = 10 * 1024 * 1024
     timeout: float = 60.0
     retries: int = 3
+    idle: bool = False  # IMAP IDLE between ticks (feedback run)
 
     @property
     def is_local(self) -> bool:
@@ -111,6 +112,8 @@ class Config:
     accounts: tuple[Account, ...] = field(default_factory=tuple)
     policy: Policy = field(default_factory=Policy)
     keep_raw: bool = True
+    schedule_interval: int | None = 300  # seconds; None when a cron expression is given
+    schedule_cron: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
     def account(self, name: str) -> Account:
@@ -169,8 +172,44 @@ def load(path: str | None, *, required: bool = False) -> Config:
         accounts=tuple(_account(dict(a), os.path.dirname(os.path.abspath(p))) for a in accounts),
         policy=_policy(data.get("policy", {}), bool(identities)),
         keep_raw=keep_raw,
+        **_schedule(data.get("schedule", {})),
         raw=data,
     )
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> int:
+    """ "30s", "5m", "1h", "1d" (or bare seconds) -> seconds."""
+    t = str(text).strip().lower()
+    try:
+        if t and t[-1] in _UNITS:
+            n = int(t[:-1]) * _UNITS[t[-1]]
+        else:
+            n = int(t)
+    except ValueError:
+        raise ConfigError(f'schedule.interval "{text}" is not like "30s", "5m" or "1h"') from None
+    if n < 1:
+        raise ConfigError("schedule.interval must be at least 1s")
+    return n
+
+
+def _schedule(section: Any) -> dict[str, Any]:
+    """``[schedule]``: interval = "5m" or cron = "*/5 * * * *" (default: every 5 minutes)."""
+    if not isinstance(section, dict):
+        raise ConfigError("[schedule] must be a table")
+    unknown = set(section) - {"interval", "cron"}
+    if unknown:
+        raise ConfigError(f"[schedule] has unknown keys: {', '.join(sorted(unknown))}")
+    if "interval" in section and "cron" in section:
+        raise ConfigError("[schedule] takes interval or cron, not both")
+    if "cron" in section:
+        expr = str(section["cron"])
+        if len(expr.split()) != 5:
+            raise ConfigError(f'schedule.cron "{expr}" needs five fields (minute hour day month weekday)')
+        return {"schedule_interval": None, "schedule_cron": expr}
+    return {"schedule_interval": parse_interval(section.get("interval", "5m")), "schedule_cron": None}
 
 
 def _policy(section: Any, have_identities: bool) -> Policy:

@@ -71,26 +71,33 @@ def poll_account(
     workers: int | None = None,
     echo: Echo = print,
     sleep: Callable[[float], None] = time.sleep,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> AccountResult:
-    """Poll one account; errors end up in the result, never raised (but for credentials)."""
+    """Poll one account; errors end up in the result, never raised.
+
+    ``should_stop`` is asked between batches: when it says so, the batch in
+    hand is committed and moved, and the run ends there (SIGTERM in ``run``).
+    """
     result = AccountResult(account.name)
     folder = folder or account.folder
     try:
         with Classifier(cfg.classifier, workers) as classifier:
             if account.is_local:
-                _poll_local(store, account, classifier, result, dry_run=dry_run, limit=limit, echo=echo)
+                _poll_local(
+                    store, account, classifier, result, dry_run=dry_run, limit=limit, echo=echo, should_stop=should_stop
+                )
             else:
                 attempt = 0
                 while True:
                     try:
                         _poll_imap(
                             store, account, classifier, result, folder, dry_run=dry_run, limit=limit,
-                            from_start=from_start, echo=echo,
+                            from_start=from_start, echo=echo, should_stop=should_stop,
                         )  # fmt: skip
                         break
                     except MailboxError as exc:
                         attempt += 1
-                        if attempt > account.retries:
+                        if attempt > account.retries or should_stop():
                             raise
                         # What is committed stays: the retry resumes from the checkpoint.
                         echo(f"{account.name}: {exc}; retrying in {2 ** (attempt - 1)} s")
@@ -121,6 +128,7 @@ def _poll_imap(
     limit: int | None,
     from_start: bool,
     echo: Echo,
+    should_stop: Callable[[], bool],
 ) -> None:
     mb = Mailbox(account)
     try:
@@ -142,6 +150,8 @@ def _poll_imap(
         # Fetch batch n+1 while the workers classify batch n.
         pending: tuple[list[int], list[RawMessage], object] | None = None
         for chunk in _chunks(uids, account.batch_size):
+            if should_stop():
+                break
             raws = [
                 RawMessage(
                     data=f.data,
@@ -241,13 +251,16 @@ def _poll_local(
     dry_run: bool,
     limit: int | None,
     echo: Echo,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """A Maildir behaves like a folder (feedback moves to the processed sub-folder,
     by an atomic rename); an mbox is only read. Content hashes make every rerun
     add nothing, so a crash between commit and rename only repeats the rename."""
     box = mailbox.mbox(account.mbox, create=False) if account.mbox else None
     try:
-        _poll_local_items(store, account, classifier, result, box, dry_run=dry_run, limit=limit, echo=echo)
+        _poll_local_items(
+            store, account, classifier, result, box, dry_run=dry_run, limit=limit, echo=echo, should_stop=should_stop
+        )
     finally:
         if box is not None:
             box.close()
@@ -263,6 +276,7 @@ def _poll_local_items(
     dry_run: bool,
     limit: int | None,
     echo: Echo,
+    should_stop: Callable[[], bool],
 ) -> None:
     items: list[tuple[str, Callable[[], bytes]]]
     if box is not None:
@@ -275,6 +289,8 @@ def _poll_local_items(
     if limit:
         items = items[:limit]
     for i in range(0, len(items), account.batch_size):
+        if should_stop():
+            break
         chunk = items[i : i + account.batch_size]
         raws = [RawMessage(data=load(), source=f"{account.name}/{key}") for key, load in chunk]
         done = classifier.result(classifier.submit(raws))

@@ -1,0 +1,133 @@
+"""`feedback run`: a thin APScheduler wrapper around the same poll as `feedback poll`.
+
+One job per account on the configured interval or cron expression, the first
+at start-up; ``max_instances=1`` and ``coalesce=True`` so a slow poll never
+piles up; jobs run one at a time (one SQLite writer). SIGTERM/SIGINT end the
+batch in hand (committed and moved), log out and exit 0. An account that
+fails is logged and tried again on its next tick: the service itself never
+dies of it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from .config import Account, Config
+from .lock import PollLock
+
+log = logging.getLogger("feedback")
+
+# A job may start this late (a busy machine, a long poll before it) and still run.
+MISFIRE_GRACE = 60
+STOP_WITHIN = 9.0
+
+
+def trigger(cfg: Config) -> Any:
+    """The APScheduler trigger for the config's [schedule]."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    if cfg.schedule_cron:
+        return CronTrigger.from_crontab(cfg.schedule_cron, timezone=datetime.UTC)
+    return IntervalTrigger(seconds=cfg.schedule_interval or 300, timezone=datetime.UTC)
+
+
+def next_run(cfg: Config, last_start: str | None) -> str:
+    """When the schedule next fires (for `feedback status`)."""
+    now = datetime.datetime.now(datetime.UTC)
+    if cfg.schedule_cron:
+        t = trigger(cfg).get_next_fire_time(None, now)
+    elif last_start:
+        t = datetime.datetime.strptime(last_start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+        t += datetime.timedelta(seconds=cfg.schedule_interval or 300)
+        t = max(t, now)
+    else:
+        t = now
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Service:
+    """The long-running poller."""
+
+    def __init__(self, cfg: Config, database: str, workers: int | None = None) -> None:
+        self.cfg = cfg
+        self.database = database
+        self.workers = workers
+        self.stopping = threading.Event()
+        self._busy = threading.Lock()
+        self._scheduler: Any = None
+
+    def run(self) -> int:
+        """Poll until SIGTERM/SIGINT; returns the exit code (0)."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        with PollLock(self.database):
+            self._scheduler = BlockingScheduler(
+                timezone=datetime.UTC,
+                executors={"default": ThreadPoolExecutor(1)},
+                job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
+            )
+            start = datetime.datetime.now(datetime.UTC)
+            for account in self.cfg.accounts:
+                self._scheduler.add_job(
+                    self.tick, trigger(self.cfg), args=[account], id=account.name, name=account.name,
+                    next_run_time=start,
+                )  # fmt: skip
+            previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+            every = self.cfg.schedule_cron or f"{self.cfg.schedule_interval}s"
+            log.info("feedback run: %d account(s), every %s", len(self.cfg.accounts), every)
+            try:
+                self._scheduler.start()
+            finally:
+                for s, h in previous.items():
+                    signal.signal(s, h)
+            # The job in hand stops after its batch; wait for it to commit and log out.
+            if self._busy.acquire(timeout=STOP_WITHIN):
+                self._busy.release()
+            log.info("feedback run: stopped")
+        return 0
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        log.info("feedback run: %s, finishing the batch in hand", signal.Signals(signum).name)
+        self.stopping.set()
+        # Not from inside the handler: the main thread may hold the scheduler's lock.
+        threading.Thread(target=self._scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
+
+    def tick(self, account: Account) -> None:
+        """One account's poll; logs and swallows every failure."""
+        from .service import poll_account
+        from .store import Store, StoreError
+
+        with self._busy:
+            if self.stopping.is_set():
+                return
+            try:
+                store = Store(self.database, keep_raw=self.cfg.keep_raw, policy=self.cfg.policy)
+            except StoreError as exc:
+                log.error("%s: %s", account.name, exc)
+                return
+            try:
+                run_id = store.start_run("run", account.name)
+                r = poll_account(
+                    store, self.cfg, account, workers=self.workers, echo=lambda m: log.info("%s", m),
+                    should_stop=self.stopping.is_set,
+                )  # fmt: skip
+                store.finish_run(run_id, messages=r.messages, events=r.events, errors=int(r.failed), error=r.error)
+                if r.failed:
+                    log.error("%s", r.error, extra={"account": account.name})
+                else:
+                    log.info(
+                        "%s: %d read, %d new, %d new events, %d moved",
+                        account.name, r.seen, r.messages, r.events, r.moved,
+                        extra={"account": account.name, "messages": r.messages, "events": r.events},
+                    )  # fmt: skip
+            except Exception as exc:  # noqa: BLE001 - the service never dies of one account
+                log.error("%s: %s: %s", account.name, type(exc).__name__, exc)
+            finally:
+                store.close()

@@ -1,0 +1,157 @@
+"""`feedback run` and cron-safe `feedback poll`: schedule, signals, the shared lock, status, logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from imapclient import IMAPClient
+
+from feedback.cli import main
+
+from .conftest import MESSAGES
+from .dovecot import PASSWORD, Dovecot
+from .test_imap import FEEDBACK, OTHER, config, db_count, folder_state, seed, user
+
+EXE = str(Path(sys.executable).parent / "feedback")
+
+
+@pytest.fixture(autouse=True)
+def imap_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDBACK_TEST_IMAP_PASSWORD", PASSWORD)
+
+
+def start_run(cfg: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "FEEDBACK_TEST_IMAP_PASSWORD": PASSWORD}
+    return subprocess.Popen(
+        [EXE, "--config", str(cfg), *extra, "run", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for(check, timeout: float = 30.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def runs(cfg: Path) -> list[tuple]:
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        return conn.execute("SELECT command, status, messages FROM runs ORDER BY id").fetchall()
+
+
+def with_schedule(cfg: Path, interval: str) -> Path:
+    text = cfg.read_text()
+    cfg.write_text(text.replace("[[accounts]]", f'[schedule]\ninterval = "{interval}"\n\n[[accounts]]', 1))
+    return cfg
+
+
+def test_run_picks_up_new_mail_within_two_ticks_and_stops_on_sigterm(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    cfg = with_schedule(config(tmp_path, dovecot, u), "1s")
+    proc = start_run(cfg, "--log-format", "json")
+    try:
+        wait_for(lambda: db_count(cfg, "events") == 1)  # the first poll runs at start-up
+        c = IMAPClient("127.0.0.1", port=dovecot.imaps_port, ssl=True, ssl_context=dovecot.ssl_context())
+        c.login(u, PASSWORD)
+        c.append("INBOX", (MESSAGES / "qmail-userunknown.eml").read_bytes())
+        c.logout()
+        t0 = time.time()
+        wait_for(lambda: db_count(cfg, "events") == 2, timeout=10)
+        assert time.time() - t0 < 2.5, "picked up within two ticks"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err.decode()
+    lines = [json.loads(x) for x in err.decode().splitlines() if x.strip()]
+    assert any(x["message"].startswith("returns: 1 read, 1 new") for x in lines)
+    assert all(set(x) >= {"time", "level", "message"} for x in lines)
+    assert PASSWORD not in err.decode()
+    assert all(r[:2] == ("run", "ok") for r in runs(cfg))
+
+
+def test_sigterm_mid_batch_loses_and_doubles_nothing(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    n = seed(dovecot, u, FEEDBACK + OTHER, copies=250)
+    cfg = with_schedule(config(tmp_path, dovecot, u, batch_size=50), "1h")
+    proc = start_run(cfg)
+    wait_for(lambda: db_count(cfg, "messages") >= 200)
+    t0 = time.time()
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+    assert proc.returncode == 0 and time.time() - t0 < 10
+    stored = db_count(cfg, "messages")
+    assert stored < n, "stopped before the end"
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        assert conn.execute("SELECT count(*) FROM pending_moves").fetchone() == (0,)
+    # What the run stored is moved; the rest is still there for the next poll.
+    assert len(folder_state(dovecot, u, "Feedback.Processed")) + len(folder_state(dovecot, u, "INBOX")) == n
+    res = CliRunner().invoke(main, ["--config", str(cfg), "poll", "--workers", "1"])
+    assert res.exit_code == 0
+    assert db_count(cfg, "messages") == n
+    assert len(folder_state(dovecot, u, "INBOX")) == 250 * len(OTHER)
+
+
+def test_a_poll_beside_run_exits_75_and_a_killed_run_leaves_no_lock(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:2])
+    cfg = with_schedule(config(tmp_path, dovecot, u), "1h")
+    proc = start_run(cfg)
+    try:
+        wait_for(lambda: runs(cfg) and runs(cfg)[0][1] == "ok")
+        res = CliRunner().invoke(main, ["--config", str(cfg), "poll"])
+        assert res.exit_code == 75
+        assert "another feedback poll or run holds" in res.output and len(res.output.strip().splitlines()) == 1
+        # A second run is refused the same way.
+        second = start_run(cfg)
+        assert second.wait(15) == 75
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    res = CliRunner().invoke(main, ["--config", str(cfg), "poll"])
+    assert res.exit_code == 0, res.output
+
+
+def test_status_shows_last_run_next_run_and_last_error(tmp_path: Path, dovecot: Dovecot, monkeypatch) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    cfg = with_schedule(config(tmp_path, dovecot, u), "5m")
+    assert CliRunner().invoke(main, ["--config", str(cfg), "poll"]).exit_code == 0
+    monkeypatch.setenv("FEEDBACK_TEST_IMAP_PASSWORD", "wrong")
+    assert CliRunner().invoke(main, ["--config", str(cfg), "poll"]).exit_code == 2
+    monkeypatch.setenv("FEEDBACK_TEST_IMAP_PASSWORD", PASSWORD)
+    assert CliRunner().invoke(main, ["--config", str(cfg), "poll"]).exit_code == 0
+    res = CliRunner().invoke(main, ["--config", str(cfg), "status", "--format", "json"])
+    (row,) = json.loads(res.output)
+    assert row["account"] == "returns" and row["last_status"] == "ok"
+    assert "refused the login" in row["last_error"]
+    assert row["next_run"] > row["last_start"]
+
+
+def test_schedule_config_errors_are_one_line(tmp_path: Path) -> None:
+    for text, message in (
+        ('[schedule]\ninterval = "soon"\n', "is not like"),
+        ('[schedule]\ncron = "* *"\n', "five fields"),
+        ('[schedule]\ninterval = "5m"\ncron = "* * * * *"\n', "not both"),
+    ):
+        cfg = tmp_path / "feedback.toml"
+        cfg.write_text(text)
+        res = CliRunner().invoke(main, ["--config", str(cfg), "--db", str(tmp_path / "f.db"), "status"])
+        assert res.exit_code == 2 and message in res.output
