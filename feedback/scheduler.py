@@ -25,6 +25,9 @@ log = logging.getLogger("feedback")
 # A job may start this late (a busy machine, a long poll before it) and still run.
 MISFIRE_GRACE = 60
 STOP_WITHIN = 9.0
+# Each IDLE lasts at most this long and is then re-issued: far inside RFC 2177's
+# 30 minutes, and short enough to notice a stop signal and log out in time.
+IDLE_SLICE = 4.0
 
 
 def trigger(cfg: Config) -> Any:
@@ -79,6 +82,13 @@ class Service:
                     self.tick, trigger(self.cfg), args=[account], id=account.name, name=account.name,
                     next_run_time=start,
                 )  # fmt: skip
+            watchers = [
+                threading.Thread(target=self.watch, args=[a], name=f"idle-{a.name}", daemon=True)
+                for a in self.cfg.accounts
+                if a.idle and not a.is_local
+            ]
+            for w in watchers:
+                w.start()
             previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
             every = self.cfg.schedule_cron or f"{self.cfg.schedule_interval}s"
             log.info("feedback run: %d account(s), every %s", len(self.cfg.accounts), every)
@@ -90,6 +100,8 @@ class Service:
             # The job in hand stops after its batch; wait for it to commit and log out.
             if self._busy.acquire(timeout=STOP_WITHIN):
                 self._busy.release()
+            for w in watchers:
+                w.join(IDLE_SLICE + 1)
             log.info("feedback run: stopped")
         return 0
 
@@ -98,6 +110,36 @@ class Service:
         self.stopping.set()
         # Not from inside the handler: the main thread may hold the scheduler's lock.
         threading.Thread(target=self._scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
+
+    def watch(self, account: Account) -> None:
+        """IMAP IDLE between ticks: new mail makes the account's poll run now."""
+        from .sources.imap import Mailbox, MailboxAuthError, MailboxError
+
+        delay = 1.0
+        while not self.stopping.is_set():
+            try:
+                mb = Mailbox(account)
+            except (MailboxError, MailboxAuthError) as exc:
+                log.warning("%s: IDLE connection: %s", account.name, exc)
+                self.stopping.wait(delay)
+                delay = min(delay * 2, 300)
+                continue
+            try:
+                if not mb.can_idle:
+                    log.warning("%s: the server does not offer IDLE; polling on the schedule only", account.name)
+                    return
+                mb.select(account.folder)
+                delay = 1.0
+                while not self.stopping.is_set():
+                    if mb.idle_wait(IDLE_SLICE) and not self.stopping.is_set():
+                        log.debug("%s: new mail announced", account.name)
+                        self._scheduler.modify_job(account.name, next_run_time=datetime.datetime.now(datetime.UTC))
+            except MailboxError as exc:
+                log.warning("%s: %s; reconnecting", account.name, exc)
+                self.stopping.wait(delay)
+                delay = min(delay * 2, 300)
+            finally:
+                mb.logout()
 
     def tick(self, account: Account) -> None:
         """One account's poll; logs and swallows every failure."""

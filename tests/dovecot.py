@@ -96,7 +96,7 @@ def _spawn(conf: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("dovecot did not answer on its port")
 
 
-def start_dovecot(*, move: bool = True) -> Dovecot:
+def start_dovecot(*, move: bool = True, idle: bool = True) -> Dovecot:
     """Start a Dovecot (needs root and Debian's dovecot-imapd)."""
     if shutil.which("dovecot") is None:
         raise RuntimeError("dovecot is not installed (apt-get install -y dovecot-imapd)")
@@ -114,7 +114,10 @@ def start_dovecot(*, move: bool = True) -> Dovecot:
         check=True, capture_output=True,
     )  # fmt: skip
     imap_port, imaps_port = free_port(), free_port()
-    capability = "" if move else "imap_capability = IMAP4rev1 LITERAL+ UIDPLUS IDLE NAMESPACE CHILDREN\n"
+    capability = ""
+    if not move or not idle:
+        caps = ["IMAP4rev1", "LITERAL+", "UIDPLUS", "NAMESPACE", "CHILDREN"] + ["MOVE"] * move + ["IDLE"] * idle
+        capability = f"imap_capability = {' '.join(caps)}\n"
     # A static password doubles as an OAuth2 token: the server offering OAUTHBEARER
     # is the one with MOVE; the other offers XOAUTH2 only.
     mechanisms = "plain login xoauth2 oauthbearer" if move else "plain login xoauth2"

@@ -50,7 +50,12 @@ def config(tmp_path: Path, server: Dovecot, username: str, **extra: object) -> P
     if not any(k in extra for k in ("password_file", "password_command", "oauth2_token_command")):
         lines.append('password_env = "FEEDBACK_TEST_IMAP_PASSWORD"')
     for k, v in extra.items():
-        lines.append(f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"')
+        if isinstance(v, bool):
+            lines.append(f"{k} = {str(v).lower()}")
+        elif isinstance(v, str):
+            lines.append(f'{k} = "{v}"')
+        else:
+            lines.append(f"{k} = {v!r}")
     path = tmp_path / "feedback.toml"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -155,3 +155,62 @@ def test_schedule_config_errors_are_one_line(tmp_path: Path) -> None:
         cfg.write_text(text)
         res = CliRunner().invoke(main, ["--config", str(cfg), "--db", str(tmp_path / "f.db"), "status"])
         assert res.exit_code == 2 and message in res.output
+
+
+def test_idle_makes_new_mail_arrive_between_ticks(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    cfg = with_schedule(config(tmp_path, dovecot, u, idle=True), "1h")
+    proc = start_run(cfg)
+    try:
+        wait_for(lambda: db_count(cfg, "events") == 1)
+        time.sleep(0.5)  # the IDLE connection is up
+        c = IMAPClient("127.0.0.1", port=dovecot.imaps_port, ssl=True, ssl_context=dovecot.ssl_context())
+        c.login(u, PASSWORD)
+        c.append("INBOX", (MESSAGES / "qmail-userunknown.eml").read_bytes())
+        c.logout()
+        # The schedule says an hour; IDLE brings it in within seconds.
+        wait_for(lambda: db_count(cfg, "events") == 2, timeout=15)
+    finally:
+        t0 = time.time()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0 and time.time() - t0 < 10, err.decode()
+
+
+def test_run_polls_local_accounts_and_ignores_idle_there(tmp_path: Path) -> None:
+    from .conftest import FIXTURES
+
+    cfg = tmp_path / "feedback.toml"
+    cfg.write_text(
+        'database = "f.db"\n[schedule]\ninterval = "1h"\n[[accounts]]\nname = "x"\nmbox = "m"\nidle = true\n'
+    )
+    (tmp_path / "m").write_bytes((FIXTURES / "demo.mbox").read_bytes())
+    proc = subprocess.Popen([EXE, "--config", str(cfg), "run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: db_count(cfg, "messages") == 12)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)
+    assert proc.returncode == 0
+
+
+def test_idle_falls_back_to_the_schedule_where_the_server_has_no_idle(tmp_path: Path) -> None:
+    from .dovecot import start_dovecot
+
+    server = start_dovecot(idle=False)
+    try:
+        u = user()
+        seed(server, u, FEEDBACK[:1])
+        cfg = with_schedule(config(tmp_path, server, u, idle=True), "1h")
+        proc = start_run(cfg)
+        try:
+            wait_for(lambda: db_count(cfg, "events") == 1)
+            time.sleep(1)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0
+        assert "does not offer IDLE; polling on the schedule only" in err.decode()
+    finally:
+        server.stop()

@@ -231,6 +231,25 @@ class Mailbox:
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: moving to {folder} failed ({_why(exc)})") from None
 
+    # ------------------------------------------------------------ IDLE
+
+    @property
+    def can_idle(self) -> bool:
+        """Whether the server offers IDLE (RFC 2177)."""
+        return bool(self.client.has_capability("IDLE"))
+
+    def idle_wait(self, timeout: float) -> bool:
+        """IDLE up to ``timeout`` seconds; True when the server announced new mail."""
+        try:
+            self.client.idle()
+            try:
+                responses = self.client.idle_check(timeout=timeout)
+            finally:
+                self.client.idle_done()
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: IDLE failed ({_why(exc)})") from None
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
     def logout(self) -> None:
         """Log out, ignoring a connection that is already gone."""
         _quietly(self.client.logout)
