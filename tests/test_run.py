@@ -214,3 +214,35 @@ def test_idle_falls_back_to_the_schedule_where_the_server_has_no_idle(tmp_path: 
         assert "does not offer IDLE; polling on the schedule only" in err.decode()
     finally:
         server.stop()
+
+
+def test_a_failing_account_is_logged_and_the_service_carries_on(tmp_path: Path, dovecot: Dovecot) -> None:
+    from .dovecot import free_port
+
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    good = with_schedule(config(tmp_path, dovecot, u), "1s").read_text()
+    broken = good.split("[[accounts]]", 1)[1].replace('name = "returns"', 'name = "broken"\nretries = 0')
+    broken = broken.replace(f"port = {dovecot.imaps_port}", f"port = {free_port()}")
+    cfg = tmp_path / "two.toml"
+    cfg.write_text(good + "\n[[accounts]]" + broken)
+    proc = start_run(cfg)
+    try:
+        # Two ticks of the broken account, and the good one keeps working.
+        def two_failures() -> bool:
+            with sqlite3.connect(tmp_path / "f.db") as conn:
+                return (
+                    conn.execute("SELECT count(*) FROM runs WHERE account = 'broken' AND status = 'failed'").fetchone()[
+                        0
+                    ]
+                    >= 2
+                )
+
+        wait_for(two_failures, timeout=20)
+        assert proc.poll() is None, "the service is still running"
+        assert db_count(cfg, "events") == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert "broken: cannot connect" in err.decode()
