@@ -529,23 +529,30 @@ def _manual(obj: Context, address: str, action: str, reason: str, by: str | None
     click.echo(f"{address}: {action}ed ({reason})")
 
 
+def _manual_options(fn: Any) -> Any:
+    """The arguments suppress and unsuppress share."""
+    for deco in reversed(
+        [
+            click.argument("address"),
+            click.option("--reason", required=True, help="Why (recorded)."),
+            click.option("--by", help="Who (default: the login name)."),
+            click.option("--identity", help="Only for this sending identity (default: global)."),
+            click.pass_obj,
+        ]
+    ):
+        fn = deco(fn)
+    return fn
+
+
 @main.command()
-@click.argument("address")
-@click.option("--reason", required=True, help="Why (recorded).")
-@click.option("--by", help="Who (default: the login name).")
-@click.option("--identity", help="Only for this sending identity (default: global).")
-@click.pass_obj
+@_manual_options
 def suppress(obj: Context, address: str, reason: str, by: str | None, identity: str | None) -> None:
     """Suppress ADDRESS by hand; recorded with who, when and why."""
     _manual(obj, address, "suppress", reason, by, identity)
 
 
 @main.command()
-@click.argument("address")
-@click.option("--reason", required=True, help="Why (recorded).")
-@click.option("--by", help="Who (default: the login name).")
-@click.option("--identity", help="Only for this sending identity (default: global).")
-@click.pass_obj
+@_manual_options
 def unsuppress(obj: Context, address: str, reason: str, by: str | None, identity: str | None) -> None:
     """Lift ADDRESS's suppression by hand; it holds until a new hard bounce or complaint."""
     _manual(obj, address, "unsuppress", reason, by, identity)
