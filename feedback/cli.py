@@ -7,7 +7,7 @@ import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -531,15 +531,14 @@ def _manual(obj: Context, address: str, action: str, reason: str, by: str | None
 
 def _manual_options(fn: Any) -> Any:
     """The arguments suppress and unsuppress share."""
-    for deco in reversed(
-        [
-            click.argument("address"),
-            click.option("--reason", required=True, help="Why (recorded)."),
-            click.option("--by", help="Who (default: the login name)."),
-            click.option("--identity", help="Only for this sending identity (default: global)."),
-            click.pass_obj,
-        ]
-    ):
+    decorators: list[Callable[[Any], Any]] = [
+        click.argument("address"),
+        click.option("--reason", required=True, help="Why (recorded)."),
+        click.option("--by", help="Who (default: the login name)."),
+        click.option("--identity", help="Only for this sending identity (default: global)."),
+        click.pass_obj,
+    ]
+    for deco in reversed(decorators):
         fn = deco(fn)
     return fn
 
