@@ -392,3 +392,26 @@ def test_non_ascii_folder_names(tmp_path: Path, dovecot: Dovecot) -> None:
         c.logout()
     assert "Rückläufer.Erledigt" in names
     assert len(folder_state(dovecot, u, "Rückläufer.Erledigt")) == 2
+
+
+def test_oversized_messages_are_read_in_part_and_marked(tmp_path: Path, dovecot: Dovecot) -> None:
+    u = user()
+    big = (
+        (MESSAGES / "postfix-multi-recipient.eml")
+        .read_bytes()
+        .replace(b"See attached.\n", b"See attached.\n" + b"x" * 76 * 2000 + b"\n")
+    )
+    dovecot.deliver(u, [big, (MESSAGES / "qmail-userunknown.eml").read_bytes()])
+    cfg = config(tmp_path, dovecot, u, max_message_size=50_000)
+    assert poll(cfg).exit_code == 0
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        rows = dict(conn.execute("SELECT source, error FROM messages").fetchall())
+        sizes = dict(conn.execute("SELECT source, size FROM messages").fetchall())
+    (big_source,) = [s for s, e in rows.items() if e and "truncated" in e]
+    assert sizes[big_source] < 50_000
+    # The DSN fields sit in the first parts: its recipients are still found.
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        n = conn.execute(
+            "SELECT count(*) FROM events e JOIN messages m ON m.id = e.message_id WHERE m.source = ?", [big_source]
+        ).fetchone()[0]
+    assert n >= 1
