@@ -258,6 +258,7 @@ def _poll_accounts(
     folder: str | None = None,
     from_start: bool = False,
     command: str = "poll",
+    show_progress: bool = False,
 ) -> int:
     """Poll accounts one after the other; returns the exit code (0, 1 failures, 2 credentials)."""
     cfg = obj.config()
@@ -272,12 +273,22 @@ def _poll_accounts(
     try:
         for account in accounts:
             run_id = None if dry_run else store.start_run(command, account.name)
-            from .service import poll_account
+            from .service import AccountResult, poll_account
+
+            bar: Any = None
+
+            def progress(res: AccountResult) -> None:
+                nonlocal bar
+                if bar is None:
+                    bar = click.progressbar(length=res.total, label=res.account, file=sys.stderr, show_pos=True)
+                bar.update(res.seen - bar.pos)
 
             r = poll_account(
                 store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
-                workers=workers, echo=click.echo,
+                workers=workers, echo=click.echo, progress=progress if show_progress else None,
             )  # fmt: skip
+            if bar is not None:
+                bar.render_finish()
             if run_id is not None:
                 store.finish_run(run_id, messages=r.messages, events=r.events, errors=int(r.failed), error=r.error)
             if r.failed:
@@ -401,7 +412,7 @@ def reprocess(
     if account:
         code = _poll_accounts(
             obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
-            command="reprocess",
+            command="reprocess", show_progress=sys.stderr.isatty(),
         )  # fmt: skip
         if not paths and not stored:
             sys.exit(code)

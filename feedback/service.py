@@ -34,9 +34,12 @@ class AccountResult:
     messages: int = 0
     events: int = 0
     moved: int = 0
+    total: int = 0  # messages this run set out to read
     error: str | None = None
     auth_error: bool = False
     would: list[str] = field(default_factory=list)
+    # Called after every batch (a progress bar for `reprocess --account`).
+    progress: Callable[[AccountResult], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -72,13 +75,14 @@ def poll_account(
     echo: Echo = print,
     sleep: Callable[[float], None] = time.sleep,
     should_stop: Callable[[], bool] = lambda: False,
+    progress: Callable[[AccountResult], None] | None = None,
 ) -> AccountResult:
     """Poll one account; errors end up in the result, never raised.
 
     ``should_stop`` is asked between batches: when it says so, the batch in
     hand is committed and moved, and the run ends there (SIGTERM in ``run``).
     """
-    result = AccountResult(account.name)
+    result = AccountResult(account.name, progress=progress)
     folder = folder or account.folder
     try:
         with Classifier(cfg.classifier, workers) as classifier:
@@ -147,6 +151,7 @@ def _poll_imap(
         uids = mb.uids_after(last)
         if limit:
             uids = uids[:limit]
+        result.total = result.seen + len(uids)
         # Fetch batch n+1 while the workers classify batch n.
         pending: tuple[list[int], list[RawMessage], object] | None = None
         for chunk in _chunks(uids, account.batch_size):
@@ -201,6 +206,8 @@ def _store_and_move(
             result.would.append(line)
             echo(line)
     result.seen += len(raws)
+    if result.progress is not None:
+        result.progress(result)
     if dry_run:
         return
     r = store.add_batch(
@@ -288,6 +295,7 @@ def _poll_local_items(
         items = _maildir_items(Path(account.maildir))
     if limit:
         items = items[:limit]
+    result.total = len(items)
     for i in range(0, len(items), account.batch_size):
         if should_stop():
             break
@@ -296,6 +304,8 @@ def _poll_local_items(
         done = classifier.result(classifier.submit(raws))
         events = [evs for evs, _ in done]
         result.seen += len(raws)
+        if result.progress is not None:
+            result.progress(result)
         moves = []
         for (key, _), evs in zip(chunk, events, strict=True):
             target = target_for(account, evs, "INBOX") if account.maildir else None

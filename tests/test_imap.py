@@ -415,3 +415,18 @@ def test_oversized_messages_are_read_in_part_and_marked(tmp_path: Path, dovecot:
             "SELECT count(*) FROM events e JOIN messages m ON m.id = e.message_id WHERE m.source = ?", [big_source]
         ).fetchone()[0]
     assert n >= 1
+
+
+def test_reprocess_account_reports_progress(tmp_path: Path, dovecot: Dovecot) -> None:
+    from feedback.config import load
+    from feedback.service import poll_account
+    from feedback.store import Store
+
+    u = user()
+    seed(dovecot, u, FEEDBACK, copies=3)
+    cfg = load(str(config(tmp_path, dovecot, u, batch_size=5)))
+    seen: list[tuple[int, int]] = []
+    store = Store(cfg.database)
+    r = poll_account(store, cfg, cfg.accounts[0], from_start=True, workers=1, echo=lambda m: None,
+                     progress=lambda res: seen.append((res.seen, res.total)))  # fmt: skip
+    assert r.total == 18 and seen[-1] == (18, 18) and len(seen) == 4
