@@ -24,7 +24,7 @@ import re
 
 from ..models import BOUNCE
 from ..original import find_marker
-from ..parse import ADDR_RE, Parsed, addresses, first_address, normalise_address
+from ..parse import ADDR_RE, Parsed, addresses, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .autoreply import VACATION_SUBJECT
 from .base import Detection, Finding
@@ -238,7 +238,8 @@ class TextBounceDetector:
         report = BOILERPLATE.sub(" ", report_text(msg))
         blocks = recipient_blocks(msg, report)
         excluded = _excluded(msg)
-        failed_hdr = [a for a in addresses(msg.header("x-failed-recipients")) if a.lower() not in excluded or True]
+        # The header names the failed recipients even when one is the sender itself.
+        failed_hdr = addresses(msg.header("x-failed-recipients"))
         recipients: list[str] = list(blocks)
         if failed_hdr:
             # Exim and Gmail name the failed recipients in a header; the report
@@ -339,4 +340,4 @@ def _flufl_recipients(msg: Parsed, excluded: set[str]) -> list[str]:
     return sorted(set(out))
 
 
-__all__ = ["TextBounceDetector", "looks_like_bounce", "recipient_blocks", "report_text", "first_address"]
+__all__ = ["TextBounceDetector", "looks_like_bounce", "recipient_blocks", "report_text"]
