@@ -10,18 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 
+def _present(e: dict[str, Any], **names: str) -> dict[str, Any]:
+    """Our fields that have a value, under SES's names (ours="theirs")."""
+    return {theirs: e[ours] for ours, theirs in names.items() if e.get(ours)}
+
+
 def _mail(e: dict[str, Any]) -> dict[str, Any]:
-    common: dict[str, Any] = {}
-    if e.get("original_from"):
-        common["from"] = [e["original_from"]]
-    if e.get("original_to"):
-        common["to"] = [e["original_to"]]
-    if e.get("original_subject"):
-        common["subject"] = e["original_subject"]
-    if e.get("original_message_id"):
-        common["messageId"] = e["original_message_id"]
-    if e.get("original_date"):
-        common["date"] = e["original_date"]
+    common = _present(e, original_subject="subject", original_message_id="messageId", original_date="date")
+    for ours, theirs in (("original_from", "from"), ("original_to", "to")):
+        if e.get(ours):
+            common[theirs] = [e[ours]]
     mail: dict[str, Any] = {
         "timestamp": e.get("original_date") or e.get("received_at"),
         "messageId": e.get("ses_message_id"),
@@ -40,10 +38,10 @@ def ses_notification(e: dict[str, Any]) -> dict[str, Any] | None:
     """The SES notification object for one stored event (None for kinds SES has none for)."""
     kind = e.get("kind")
     if kind == "bounce":
-        rcpt: dict[str, Any] = {"emailAddress": e.get("recipient")}
-        for ours, theirs in (("action", "action"), ("status", "status"), ("diagnostic_code", "diagnosticCode")):
-            if e.get(ours):
-                rcpt[theirs] = e[ours]
+        rcpt = {
+            "emailAddress": e.get("recipient"),
+            **_present(e, action="action", status="status", diagnostic_code="diagnosticCode"),
+        }
         bounce: dict[str, Any] = {
             "bounceType": e.get("bounce_type") or "Undetermined",
             "bounceSubType": e.get("bounce_subtype") or "Undetermined",
@@ -61,13 +59,8 @@ def ses_notification(e: dict[str, Any]) -> dict[str, Any] | None:
             "complainedRecipients": [{"emailAddress": e.get("recipient")}] if e.get("recipient") else [],
             "timestamp": e.get("received_at"),
             "feedbackId": e.get("feedback_id"),
+            **_present(e, user_agent="userAgent", feedback_type="complaintFeedbackType", arrival_date="arrivalDate"),
         }
-        if e.get("user_agent"):
-            complaint["userAgent"] = e["user_agent"]
-        if e.get("feedback_type"):
-            complaint["complaintFeedbackType"] = e["feedback_type"]
-        if e.get("arrival_date"):
-            complaint["arrivalDate"] = e["arrival_date"]
         return {"notificationType": "Complaint", "complaint": complaint, "mail": _mail(e)}
     if kind == "delivery":
         delivery = {

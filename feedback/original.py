@@ -9,8 +9,6 @@ from email.policy import compat32
 
 from .parse import Parsed, part_text
 
-ORIGINAL_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers", "message/rfc822-headers")
-
 # Markers after which MTAs quote the returned message in a plain-text bounce.
 # The comment names the MTA that writes it.
 ORIGINAL_MARKERS = re.compile(

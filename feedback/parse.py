@@ -152,25 +152,6 @@ def header_of(msg: Message, name: str) -> str:
     return decode_header(value) if value is not None else ""
 
 
-def payload_bytes(part: Message) -> bytes:
-    """The part's body with its Content-Transfer-Encoding undone (tolerantly)."""
-    payload = raw_payload(part)
-    if isinstance(payload, list):
-        return b"\n".join(p.as_bytes() if isinstance(p, Message) else bytes(str(p), "utf-8") for p in payload)
-    if not isinstance(payload, str):
-        return b""
-    raw = _safe_payload_encode(payload)
-    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
-    if cte == "base64":
-        try:
-            return base64.b64decode(re.sub(rb"[^A-Za-z0-9+/=]", b"", raw) + b"===")
-        except (binascii.Error, ValueError):
-            return raw
-    if cte == "quoted-printable":
-        return quopri.decodestring(raw)
-    return raw
-
-
 def _safe_payload_encode(payload: str) -> bytes:
     try:
         return payload.encode("ascii", "surrogateescape")
@@ -227,17 +208,6 @@ def content_type(part: Message) -> str:
         return part.get_content_type()
     except (AttributeError, ValueError, TypeError, IndexError):
         return "text/plain"
-
-
-def param(part: Message, name: str) -> str:
-    """A Content-Type parameter, lower-cased, or ''."""
-    try:
-        value = part.get_param(name)
-    except (ValueError, TypeError, IndexError):
-        return ""
-    if isinstance(value, tuple):
-        value = value[2]
-    return str(value or "").strip().strip('"').lower()
 
 
 @dataclass

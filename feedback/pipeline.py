@@ -15,7 +15,7 @@ from .identity import region_from, resolve_identity, ses_authenticated, ses_mess
 from .models import BOUNCE, DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, RawMessage
 from .original import find_original
 from .parse import Parsed, addresses, header_of, parse
-from .reasons import decide
+from .reasons import decide, find_reply_code
 
 
 def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
@@ -110,7 +110,7 @@ def _event(
             status=v.status,
             bounce_type=f.bounce_type or v.bounce_type,
             bounce_subtype=f.bounce_subtype or v.bounce_subtype,
-            reply_code=f.reply_code or _reply(f.diagnostic),
+            reply_code=f.reply_code or find_reply_code(f.diagnostic),
         )
     elif kind == "complaint":
         fields.update(reason="feedback", feedback_type=d.feedback_type, user_agent=d.user_agent, source_ip=d.source_ip)
@@ -136,12 +136,6 @@ def iso_date(value: str | None) -> str | None:
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
     except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
-
-
-def _reply(text: str) -> str | None:
-    from .reasons import find_reply_code
-
-    return find_reply_code(text)
 
 
 def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, object]:

@@ -881,9 +881,7 @@ TIER2: list[tuple[str, Phrases]] = [
         ),
     ),
 ]
-TIER1_NAMES = {r for r, _ in TIER1}
 _TIER12 = TIER1 + TIER2
-_REASON_RX: dict[str, Phrases] = dict(TIER1 + TIER2)
 # Reasons whose phrases should beat a specific status code: these state a
 # cause more precise than most 5.7.x/5.1.x codes do.
 PHRASE_BEATS_CODE = {"authfailure", "requireptr", "notcompliantrfc", "badreputation", "speeding"}
@@ -934,12 +932,6 @@ def phrase_reason(text: str, order: list[tuple[str, Phrases]] | None = None) -> 
     if not text:
         return None
     return _scan(_flat(order if order is not None else _TIER12), text[:PHRASE_WINDOW])
-
-
-def matches(reason: str, text: str) -> bool:
-    """Whether ``text`` (folded) carries a phrase of ``reason``."""
-    rx = _REASON_RX.get(reason)
-    return bool(rx and rx.search(text))
 
 
 def find_status(text: str) -> str | None:
@@ -1175,8 +1167,3 @@ def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]
     if reason in ("virusdetected", "contenterror") and "attachment" in text:
         return TRANSIENT, "AttachmentRejected"
     return TRANSIENT, _SUBTYPE.get(reason, "General")
-
-
-def is_hard(bounce_type: str | None) -> bool:
-    """A hard bounce is a Permanent one."""
-    return bounce_type == PERMANENT

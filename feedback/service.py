@@ -20,6 +20,7 @@ from .batch import Classifier
 from .config import Account, Config
 from .models import OTHER, Event, RawMessage
 from .sources.imap import Mailbox, MailboxAuthError, MailboxError
+from .sources.local import maildir_files
 from .store import Checkpoint, Store
 
 Echo = Callable[[str], None]
@@ -327,12 +328,7 @@ def _poll_local_items(
 
 
 def _maildir_items(root: Path) -> list[tuple[str, Callable[[], bytes]]]:
-    out: list[tuple[str, Callable[[], bytes]]] = []
-    for sub in ("new", "cur"):
-        for name in sorted(p.name for p in (root / sub).iterdir() if not p.name.startswith(".")):
-            path = root / sub / name
-            out.append((f"{sub}/{name}", path.read_bytes))
-    return out
+    return [(f"{p.parent.name}/{p.name}", p.read_bytes) for p in maildir_files(root)]
 
 
 def _maildir_move(root: Path, key: str, target: str) -> None:

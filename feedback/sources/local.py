@@ -49,16 +49,22 @@ def is_mbox(path: Path) -> bool:
     return False
 
 
-def iter_maildir(path: Path) -> Iterator[RawMessage]:
-    """Messages of a Maildir (new/ and cur/), in file-name order."""
+def maildir_files(path: Path) -> list[Path]:
+    """Message files of a Maildir (new/ then cur/), in file-name order."""
+    out = []
     for sub in ("new", "cur"):
         folder = path / sub
         for name in sorted(os.listdir(folder)):
-            if name.startswith("."):
-                continue
             p = folder / name
-            if p.is_file():
-                yield RawMessage(data=p.read_bytes(), source=str(p))
+            if not name.startswith(".") and p.is_file():
+                out.append(p)
+    return out
+
+
+def iter_maildir(path: Path) -> Iterator[RawMessage]:
+    """Messages of a Maildir (new/ and cur/), in file-name order."""
+    for p in maildir_files(path):
+        yield RawMessage(data=p.read_bytes(), source=str(p))
 
 
 def iter_mbox(path: Path) -> Iterator[RawMessage]:
