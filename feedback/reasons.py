@@ -570,6 +570,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"resolver\.adr\.recipnotfound",  # Exchange
             r"resolver\.adr\.exrecipnotfound",
             r"not listed in",
+            r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
             r"no such person",
             r"unknown address",
             r"address not present in directory",
@@ -959,7 +960,9 @@ def find_reply_code(text: str) -> str | None:
 
 _COMMAND = re.compile(
     r"(?:after|in reply to|response to|for|did not like our)\s+(?:end of\s+)?(?:the\s+)?(mail from|rcpt to|data|ehlo|helo|connect|initial connection|final data)\b"
-    r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:?\s+(mail from|rcpt to|data)\b|\[(rcpt_to|mail_from)\]",
+    r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:?\s+(mail from|rcpt to|data)\b|\[(rcpt_to|mail_from)\]"
+    # GMX/Exim "SMTP error from remote server after RCPT command"; Trend Micro/X3 "SMTP:RCPT host ...".
+    r"|after (rcpt|mail|data)(?: to| from)? command|\bsmtp:(rcpt|mail|data) host\b",
 )
 
 
@@ -1048,17 +1051,18 @@ def decide(
     reason = hint
     if reason is None:
         reason = _reason(st, text, action_l, diagnostic_type, command, reply)
+        if reason == "userunknown" and _unknown_after_data(st, text, command):
+            # "User unknown" that the server did not give in answer to RCPT
+            # TO, under a status that is not about the address (5.0.0, 5.2.1
+            # "mailbox disabled", 5.7.1): the recipient was accepted and the
+            # message refused later, which is a filter's doing rather than a
+            # verdict on the mailbox. Sisimai reads it the same way.
+            reason = "filtered"
         if reason == "hostunknown" and ((st or "").startswith("4") or (reply or "").startswith("4")):
             # A domain that fails to resolve *temporarily* (SERVFAIL, a
             # timeout, "try again") says nothing about the address: the
             # failure is the network's, and must not hard-bounce it.
             reason = "networkerror"
-        if reason == "userunknown" and not _ADDRESS_CODE.match(st or ""):
-            if command == "DATA":
-                # "User unknown" in answer to DATA: the server accepted the
-                # recipient at RCPT and refused the message later, which is a
-                # filter pretending the user is unknown (Sisimai's reading too).
-                reason = "filtered"
 
     if st is None:
         # Derive the class: the SMTP reply code, then what the report says.
@@ -1077,6 +1081,41 @@ def decide(
 
 
 _ADDRESS_CODE = re.compile(r"^[45]\.1\.")
+# Commands before DATA: a refusal there is about the envelope, so "user
+# unknown" in answer to one of them is the directory's verdict.
+_ENVELOPE_COMMANDS = {"RCPT", "MAIL", "CONN", "EHLO", "HELO"}
+# Statements only a mailbox host's own directory makes, whatever the status
+# and the SMTP stage: these stay "userunknown".
+DIRECTORY_VERDICTS = Phrases(
+    (
+        r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",  # Lotus Notes/Domino
+        r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
+        r"invalid final delivery userid",  # IMail
+        r"^unknown user: \S+@",  # IMail's whole report
+        r"no valid recipients for this mm",  # Verizon MMS gateway
+        r"address couldn'?t be found",  # Gmail, Google Workspace
+        r"this user doesn'?t have an? \S+ account",  # Yahoo refuses unknown users after DATA
+        r"domino ディレクトリには見つかりません",  # Domino, Japanese
+        r"the email account that you tried to reach does not exist",  # Gmail
+        r"mail\.local: unknown user",  # Sendmail's local delivery agent
+        r"recipient address rejected: access denied",  # Exchange Online directory-based edge blocking (5.4.1)
+        r"resolver\.adr\.(?:ex)?recipnotfound",  # Exchange
+    )
+)
+
+
+# Sendmail answers RCPT TO with "550 5.1.1 <rcpt>... User unknown"; its
+# "address... reason" form (also McAfee, MessageLabs) marks an envelope reply.
+_SENDMAIL_RCPT_REPLY = re.compile(r"[45]\d\d(?: [45]\.\d\.\d+)? <?[^\s<>]+@[^\s<>]+?>?\.\.\. ")
+
+
+def _unknown_after_data(st: str | None, text: str, command: str | None) -> bool:
+    if _ADDRESS_CODE.match(st or "") or (command or "").upper() in _ENVELOPE_COMMANDS:
+        return False
+    if command is None and (st or "")[1:4] != ".2." and _SENDMAIL_RCPT_REPLY.search(text):
+        # ... but 5.2.1 "mailbox disabled" says the mailbox exists.
+        return False
+    return provider_reason(text) is None and not DIRECTORY_VERDICTS.search(text)
 
 
 def _reason(

@@ -116,6 +116,29 @@ GOLDEN = [
     ("arf-auth-failure.eml", "member@receiver.example.net", "complaint", None, "feedback", None, None, "arf"),
     ("jmrp-complaint.eml", "hater@outlook.example.net", "complaint", None, "feedback", None, None, "jmrp"),
     ("unsubscribe-mailto.eml", "listener@example.net", "complaint", None, "feedback", None, None, "unsubscribe"),
+    # PowerMTA's own verdict (X-PowerMTA-BounceCategory) over 5.2.1 "mailbox disabled"
+    ("powermta-bad-mailbox.eml", "carol@example.net", "bounce", "5.2.1", "userunknown", "Permanent", "NoEmail", "dsn"),
+    # Postfix smtpd's notice to the postmaster: refused at DATA, so every accepted recipient
+    (
+        "postfix-smtpd-notice.eml",
+        "alice@example.net",
+        "bounce",
+        "4.3.1",
+        "systemfull",
+        "Transient",
+        "General",
+        "postfix-notice",
+    ),
+    (
+        "postfix-smtpd-notice.eml",
+        "bob@example.net",
+        "bounce",
+        "4.3.1",
+        "systemfull",
+        "Transient",
+        "General",
+        "postfix-notice",
+    ),
     ("qmail-userunknown.eml", "nosuch@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
     ("exim-blocked.eml", "user@blocklisting.example.net", "bounce", "5.7.1", "blocked", "Transient", "General", "text"),
     ("exim-retry-timeout.eml", "late@slow.example.net", "bounce", "5.0.0", "expired", "Transient", "General", "text"),
@@ -323,3 +346,19 @@ def test_provenance_fields():
     assert e.source.endswith("qmail-userunknown.eml")
     assert len(e.message_sha256) == 64
     assert e.classifier_version
+
+
+def test_postfix_notice_refused_rcpt_concerns_that_recipient_only():
+    from feedback.models import RawMessage
+    from feedback.pipeline import classify
+
+    from .conftest import fixture_bytes
+
+    raw = fixture_bytes("postfix-smtpd-notice.eml").replace(
+        b" In:  RCPT TO:<bob@example.net>\n Out: 250 2.1.5 Ok",
+        b" In:  RCPT TO:<bob@example.net>\n Out: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown",
+    )
+    events = classify(RawMessage(data=raw, source="notice.eml"), ClassifierConfig())
+    assert [(e.recipient, e.status, e.reason, e.bounce_type) for e in events] == [
+        ("bob@example.net", "5.1.1", "userunknown", "Permanent")
+    ]

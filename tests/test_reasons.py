@@ -56,6 +56,29 @@ CASES = [
     ("4.7.0", "421 4.7.0 sending rate limited, try again later", {}, "speeding"),
     (None, "550 Unknown user kijitora@example.jp", {"command": "RCPT"}, "userunknown"),
     (None, "550 Unknown user kijitora@example.jp", {"command": "DATA"}, "filtered"),
+    # "user unknown" outside RCPT under a status that is not about the address: a filter
+    ("5.0.0", "550 : User unknown", {}, "filtered"),
+    ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {}, "filtered"),
+    ("5.7.1", "550 5.7.1 550 User Unknown: a@example.net", {}, "filtered"),
+    ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {"command": "RCPT"}, "userunknown"),
+    (
+        "5.0.0",
+        "SMTP error from remote server after RCPT command: 550 <a@example.net>... User Unknown",
+        {},
+        "userunknown",
+    ),
+    # ... unless Sendmail's envelope reply form, or the mailbox host's own directory, says it
+    ("5.0.0", "550 <a@example.net>... User not exist", {}, "userunknown"),
+    ("5.0.0", "User Neko (a@example.jp) not listed in Domino Directory", {}, "userunknown"),
+    (
+        "5.0.0",
+        "554 delivery error: dd This user doesn't have a example.com account",
+        {"command": "DATA"},
+        "userunknown",
+    ),
+    ("5.0.0", "The recipient name is not recognized MSEXCH:IMS:X:Y 0 (000C05A6) Unknown Recipient", {}, "userunknown"),
+    ("5.5.0", "mail.local: unknown user: neko", {}, "userunknown"),
+    ("5.5.0", "550 5.5.0 Invalid recipient. LPN007_416", {}, "userunknown"),
     (None, "550 sender address rejected: domain not found", {}, "rejected"),
     (None, "550 Host unknown", {}, "hostunknown"),
     (None, "554 Message rejected: spam detected", {}, "spamdetected"),
@@ -168,6 +191,9 @@ def test_find_command():
     assert R.find_command("SMTP error from remote mail server after end of data:") == "DATA"
     assert R.find_command(">>> DATA\n<<< 550 no") == "DATA"
     assert R.find_command("after initial connection") == "CONN"
+    assert R.find_command("SMTP error from remote server after RCPT command: host: mx") == "RCPT"
+    assert R.find_command("SMTP:RCPT host 192.0.2.8: 553 5.3.0 no such user") == "RCPT"
+    assert R.find_command("-------SMTP command\nDATA") == "DATA"
     assert R.find_command("nothing") is None
 
 

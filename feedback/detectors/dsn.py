@@ -117,6 +117,25 @@ def _receipt_rule_reason(diagnostic: str) -> str | None:
     return None
 
 
+# PowerMTA classifies every failure with its bounce rules and writes the
+# verdict into the DSN as X-PowerMTA-BounceCategory (PowerMTA user guide,
+# "bounce categories"); it has seen the whole SMTP dialogue, we have not.
+POWERMTA_CATEGORY = {
+    "bad-mailbox": "userunknown",
+    "bad-domain": "hostunknown",
+    "inactive-mailbox": "suspend",
+    "quota-issues": "mailboxfull",
+    "message-expired": "expired",
+    "no-answer-from-host": "networkerror",
+    "bad-connection": "networkerror",
+    "relaying-issues": "norelaying",
+    "spam-related": "spamdetected",
+    "virus-related": "virusdetected",
+    "policy-related": "policyviolation",
+    "content-related": "contenterror",
+    "routing-errors": "systemerror",
+}
+
 _SES_2011 = re.compile(r"^\d\.\d\.\d{1,3} - [A-Za-z ]+ (\d{3}[ -]'.*)$", re.S)
 _PLAIN = re.compile(r"^[^\s@<>|/:,;]+@[^\s@<>|/:,;]+\.[^\s@<>|/:,;]+$")
 
@@ -227,7 +246,7 @@ class DSNDetector:
         # The text part is read only where the machine part is thin or the
         # answer's wording needs the SMTP command ("user unknown" at DATA).
         thin = not diag or len(diag) < 20 or (status or "").endswith(".0.0")
-        wants_command = "unknown" in diag.lower() or "no such" in diag.lower()
+        wants_command = "unknown" in diag.lower() or "no such" in diag.lower() or "invalid" in diag.lower()
         blocks = human() if thin or wants_command else {}
         extra = blocks.get((rcpt or "").lower(), "")
         if not extra and not diag:
@@ -259,6 +278,7 @@ class DSNDetector:
             will_retry_until=b.get("will-retry-until") or None,
             kind=kind,
             command=command,
+            reason=POWERMTA_CATEGORY.get(b.get("x-powermta-bouncecategory", "").strip().lower()),
             # "Status: 5.0.0 (permanent failure)" from SES 2011 and others.
             permanent=True if "permanent" in status_field.lower() else None,
         )

@@ -8,6 +8,7 @@ from .base import Detector
 from .dsn import DSNDetector, InlineDSNDetector, NestedDSNDetector
 from .googlegroups import GoogleGroupsDetector
 from .mdn import MDNDetector
+from .postfix_notice import PostfixNoticeDetector
 from .sns import SNSDetector
 from .text import TextBounceDetector
 from .unsubscribe import UnsubscribeDetector
@@ -21,6 +22,7 @@ DETECTORS: tuple[Detector, ...] = (
     InlineDSNDetector(),  # DSN fields in a text part
     NestedDSNDetector(),  # a DSN attached to a filter's or a person's notice
     GoogleGroupsDetector(),  # localized notices that name no error code
+    PostfixNoticeDetector(),  # Postfix smtpd's transcript to the postmaster
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched

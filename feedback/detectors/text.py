@@ -218,8 +218,13 @@ def _attach_transcript_commands(lines: list[str], blocks: dict[str, str]) -> Non
         if t.startswith(">>>"):
             last = t
         elif t.startswith("<<<") and last:
+            low = last.lower()
+            refused = bool(re.match(r"<<<\s*[45]\d\d\b", t))
             for addr in blocks:
-                if addr in t.lower() and last not in blocks[addr]:
+                # ">>> RCPT To:<rcpt>" answered by "<<< 550 ...": refused at RCPT
+                # even when the reply does not repeat the address (Sendmail v5).
+                named = addr in t.lower() or (refused and low.startswith(">>> rcpt") and addr in low)
+                if named and last not in blocks[addr]:
                     blocks[addr] = f"{blocks[addr]} {last}"
 
 
