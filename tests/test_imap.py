@@ -430,3 +430,58 @@ def test_reprocess_account_reports_progress(tmp_path: Path, dovecot: Dovecot) ->
     r = poll_account(store, cfg, cfg.accounts[0], from_start=True, workers=1, echo=lambda m: None,
                      progress=lambda res: seen.append((res.seen, res.total)))  # fmt: skip
     assert r.total == 18 and seen[-1] == (18, 18) and len(seen) == 4
+
+
+def test_quick_fetch_reader_matches_imapclient(tmp_path: Path, dovecot: Dovecot) -> None:
+    """The raw UID FETCH reader gives the same bytes, sizes and dates as imapclient's parser."""
+    from feedback.config import Account
+    from feedback.sources.imap import Mailbox
+
+    u = user()
+    n = seed(dovecot, u, FEEDBACK + OTHER + ["dsn-global-utf8.eml", "raw-8bit-subject-carrier.eml"])
+    account = Account(
+        name="r",
+        host="127.0.0.1",
+        port=dovecot.imaps_port,
+        ca_file=str(dovecot.cert),
+        username=u,
+        password_env="FEEDBACK_TEST_IMAP_PASSWORD",
+    )
+    mb = Mailbox(account)
+    try:
+        mb.select("INBOX")
+        uids = mb.uids_after(0)
+        assert len(uids) == n
+        quick = {f.uid: (f.data, f.size, f.internaldate) for f in mb.fetch(uids[1:])}
+        slow = mb.client.fetch(uids[1:], ["BODY.PEEK[]", "INTERNALDATE", "RFC822.SIZE"])
+        assert sorted(quick) == sorted(slow) == uids[1:]
+        for uid, (data, size, when) in quick.items():
+            assert data == slow[uid][b"BODY[]"]
+            assert size == slow[uid][b"RFC822.SIZE"] == len(data)
+            assert when is not None and when.endswith("Z")
+    finally:
+        mb.logout()
+    assert all(flags == () for _, flags in folder_state(dovecot, u, "INBOX"))
+
+
+def test_quick_fetch_reader_shapes() -> None:
+    from feedback.sources.imap import internaldate, read_fetch, seqset
+
+    assert seqset([5, 1, 2, 3, 9, 10, 7]) == "1:3,5,7,9:10"
+    assert seqset([4]) == "4"
+    when = internaldate(b" 7-Nov-2026 09:56:17 +0130")
+    assert when is not None and when.isoformat() == "2026-11-07T09:56:17+01:30"
+    assert internaldate(b"31-Foo-2026 09:56:17 +0000") is None
+    data = [
+        (b'1 (UID 11 INTERNALDATE "27-Nov-2026 09:56:17 +0000" RFC822.SIZE 3 BODY[] {3}', b"abc"),
+        b")",
+        b"2 (FLAGS (\\Seen))",  # unsolicited: not a message
+        (b"3 (UID 13 BODY[] {2}", b"xy"),
+        b' INTERNALDATE "27-Nov-2026 10:00:00 -0500" RFC822.SIZE 2)',  # items after the literal
+        (b"4 (UID 14 BODY[HEADER] {1}", b"h"),  # not the shape asked for: left to imapclient
+        b")",
+    ]
+    got = read_fetch(data)
+    assert sorted(got) == [11, 13]
+    assert got[11][b"BODY[]"] == b"abc" and got[11][b"RFC822.SIZE"] == 3
+    assert got[13][b"INTERNALDATE"].isoformat() == "2026-11-27T10:00:00-05:00"
