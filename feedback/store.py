@@ -102,6 +102,14 @@ EVENT_COLUMNS: dict[str, str] = {
     "error": "TEXT",
     "trusted": "INTEGER NOT NULL DEFAULT 0",
 }
+_EVENT_NAMES = list(EVENT_COLUMNS)
+_RECIPIENT_KEY_AT = _EVENT_NAMES.index("recipient_key")
+_CORRELATION_AT = _EVENT_NAMES.index("correlation")
+_TRUSTED_AT = _EVENT_NAMES.index("trusted")
+_INSERT_EVENT = (
+    f"INSERT INTO events (event_key, message_id, stored_at, {', '.join(_EVENT_NAMES)})"
+    f" VALUES ({', '.join('?' * (len(_EVENT_NAMES) + 3))}) ON CONFLICT(event_key) DO NOTHING RETURNING id"
+)
 
 MIGRATIONS: list[str] = [
     # 1: the first schema.
@@ -370,12 +378,11 @@ class Store:
                     self._recompute(addr, scope)
                 if checkpoint is not None:
                     c = checkpoint
-                    for uid, target in moves:
-                        self.db.execute(
-                            "INSERT OR REPLACE INTO pending_moves (account, folder, uidvalidity, uid, target)"
-                            " VALUES (?,?,?,?,?)",
-                            [c.account, c.folder, c.uidvalidity, uid, target],
-                        )
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO pending_moves (account, folder, uidvalidity, uid, target)"
+                        " VALUES (?,?,?,?,?)",
+                        [(c.account, c.folder, c.uidvalidity, uid, target) for uid, target in moves],
+                    )
                     self.db.execute(
                         "INSERT INTO mailbox_state (account, folder, uidvalidity, last_uid, updated_at)"
                         " VALUES (?,?,?,?,?) ON CONFLICT(account, folder) DO UPDATE SET"
@@ -441,13 +448,8 @@ class Store:
                 continue
             key = event_key(e)
             values = self._event_row(e)
-            cols = ["event_key", "message_id", "stored_at", *values]
             # New event: one statement; an event seen before returns no row.
-            row = self.db.execute(
-                f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                " ON CONFLICT(event_key) DO NOTHING RETURNING id",
-                [key, message_id, self._now, *values.values()],
-            ).fetchone()
+            row = self.db.execute(_INSERT_EVENT, [key, message_id, self._now, *values]).fetchone()
             if row is not None:
                 event_id = int(row[0])
                 result.events += 1
@@ -456,7 +458,7 @@ class Store:
             else:
                 old = self.db.execute("SELECT id, trusted FROM events WHERE event_key = ?", [key]).fetchone()
                 event_id = int(old[0])
-                if not old[1] and values["trusted"]:
+                if not old[1] and values[_TRUSTED_AT]:
                     # A second report of the event that we can trust (the DKIM-signed
                     # DSN after a forged-looking copy) makes the event count.
                     self.db.execute("UPDATE events SET trusted = 1 WHERE id = ?", [event_id])
@@ -466,18 +468,12 @@ class Store:
                 "INSERT OR IGNORE INTO event_messages (event_id, message_id) VALUES (?, ?)", [event_id, message_id]
             )
 
-    def _event_row(self, e: Event) -> dict[str, Any]:
-        d = e.to_dict()
-        row: dict[str, Any] = {}
-        for name in EVENT_COLUMNS:
-            if name == "recipient_key":
-                row[name] = address_key(e.recipient) if e.recipient else None
-            elif name == "correlation":
-                row[name] = json.dumps(e.correlation, ensure_ascii=False) if e.correlation else None
-            elif name == "trusted":
-                row[name] = int(self.trusted(e))
-            else:
-                row[name] = d.get(name)
+    def _event_row(self, e: Event) -> list[Any]:
+        """The values of EVENT_COLUMNS for one event, in order."""
+        row = [getattr(e, name, None) for name in EVENT_COLUMNS]
+        row[_RECIPIENT_KEY_AT] = address_key(e.recipient) if e.recipient else None
+        row[_CORRELATION_AT] = json.dumps(e.correlation, ensure_ascii=False) if e.correlation else None
+        row[_TRUSTED_AT] = int(self.trusted(e))
         return row
 
     def trusted(self, e: Event) -> bool:
@@ -646,11 +642,10 @@ class Store:
             if uids is None:
                 self.db.execute("DELETE FROM pending_moves WHERE account = ? AND folder = ?", [account, folder])
                 return
-            for uid in uids:
-                self.db.execute(
-                    "DELETE FROM pending_moves WHERE account = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                    [account, folder, uidvalidity, uid],
-                )
+            self.db.executemany(
+                "DELETE FROM pending_moves WHERE account = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                [(account, folder, uidvalidity, uid) for uid in uids],
+            )
 
     # ------------------------------------------------------------ runs
 

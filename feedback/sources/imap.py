@@ -88,6 +88,7 @@ class Mailbox:
         self.account = account
         self.client = self._connect()
         self._delimiter: str | None = None
+        self._known: set[str] = set()
 
     def _connect(self) -> IMAPClient:
         a = self.account
@@ -153,11 +154,15 @@ class Mailbox:
     def ensure_folder(self, folder: str) -> str:
         """Create the folder (and its parents) if missing; returns the server name."""
         name = self.server_name(folder)
+        if name in self._known:
+            return name
         try:
             if not self.client.folder_exists(name):
                 self.client.create_folder(name)
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: cannot create folder {folder} ({_why(exc)})") from None
+        # Asked once per connection, not once per batch moved.
+        self._known.add(name)
         return name
 
     # ------------------------------------------------------------ reading
