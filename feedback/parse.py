@@ -12,6 +12,7 @@ import binascii
 import codecs
 import email
 import email.header
+import functools
 import quopri
 import re
 from collections.abc import Callable
@@ -63,6 +64,7 @@ def normalise_newlines(data: bytes) -> bytes:
     return data.lstrip(b"\n")
 
 
+@functools.lru_cache(maxsize=512)
 def codec_for(charset: str | None) -> str:
     """A Python codec name for a MIME charset label, falling back to UTF-8."""
     if not charset:
@@ -91,6 +93,8 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 
 def surrogate_text(value: str) -> str:
     """compat32 keeps 8-bit header bytes as surrogates; turn them into text."""
+    if value.isascii():
+        return value
     try:
         raw = value.encode("ascii", "surrogateescape")
     except UnicodeEncodeError:
@@ -392,12 +396,15 @@ ADDR_RE = re.compile(
 )
 
 
+_QUOTED_LOCAL = re.compile(r'^"[^"]*"@')
+
+
 def normalise_address(addr: str | None) -> str | None:
     """Strip brackets/quotes/mailto; lower-case the domain (local part kept as sent)."""
     if not addr:
         return None
     a = addr.strip().strip("<>'()[]:;,. \t")
-    if a.count('"') % 2 or not re.match(r'^"[^"]*"@', a):
+    if a.count('"') % 2 or not _QUOTED_LOCAL.match(a):
         a = a.strip('"')
     if a.lower().startswith("mailto:"):
         a = a[7:]
@@ -416,12 +423,14 @@ def normalise_address(addr: str | None) -> str | None:
 
 def addresses(text: str) -> list[str]:
     """Every address in ``text``, normalised, in order, without repeats."""
-    seen: dict[str, None] = {}
+    out: list[str] = []
+    seen: set[str] = set()
     for m in ADDR_RE.finditer(text):
         a = normalise_address(m.group(1))
-        if a and a.lower() not in {k.lower() for k in seen}:
-            seen[a] = None
-    return list(seen)
+        if a and a.lower() not in seen:
+            seen.add(a.lower())
+            out.append(a)
+    return out
 
 
 def first_address(value: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import email.utils
 import hashlib
+import re
 import time
 from email.message import Message
 from typing import Any
@@ -124,10 +126,33 @@ def _event(
     return Event(**fields, **base)  # type: ignore[arg-type]
 
 
+_RFC5322_DATE = re.compile(
+    r"\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s+([+-])(\d\d)(\d\d)(?:\s|$)"
+)
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
 def iso_date(value: str | None) -> str | None:
     """An RFC 5322 date as ISO 8601 UTC ("2024-01-05T08:15:00Z"), or None."""
     if not value:
         return None
+    m = _RFC5322_DATE.match(value)
+    if m is not None and m.group(2).lower() in _MONTHS:
+        # The usual shape, read directly: email.utils' general parser is a
+        # tenth of the classifier's non-MIME time.
+        day, mon, year, hh, mm, ss, sign, oh, om = m.groups()
+        try:
+            stamp = calendar.timegm(
+                (int(year), _MONTHS[mon.lower()], int(day), int(hh), int(mm), int(ss or 0), 0, 0, 0)
+            )
+        except (ValueError, OverflowError):
+            return None
+        offset = (int(oh) * 60 + int(om)) * 60
+        stamp -= offset if sign == "+" else -offset
+        try:
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+        except (ValueError, OverflowError, OSError):
+            return None
     try:
         parts = email.utils.parsedate_tz(value)
         if parts is None:
