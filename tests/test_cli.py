@@ -120,6 +120,14 @@ def test_every_command_has_help_and_is_documented() -> None:
         assert re.search(rf"feedback {re.escape(name)}\b", readme), f"feedback {name} is not in README.md"
 
 
+def test_every_detector_is_in_the_readme_table_in_registry_order() -> None:
+    from feedback.detectors.registry import DETECTORS
+
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\|[^|\n]*\| `([a-z0-9-]+)` \|", readme, re.M)
+    assert rows == [d.name for d in DETECTORS]
+
+
 def test_console_script_runs() -> None:
     exe = Path(sys.executable).parent / "feedback"
     out = subprocess.run(
