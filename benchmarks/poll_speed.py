@@ -52,7 +52,7 @@ def config(tmp: Path, port: int, cert: Path, user: str, processed: str) -> Path:
     cfg.write_text(
         f'database = "{tmp / (user + ".db")}"\n[policy]\ntrust = "any"\n[[accounts]]\nname = "bench"\n'
         f'host = "127.0.0.1"\nport = {port}\nca_file = "{cert}"\nusername = "{user}"\n'
-        f'password_env = "BENCH_PASSWORD"\nprocessed_folder = "{processed}"\nbatch_size = 500\n'
+        f'password_env = "BENCH_PASSWORD"\nprocessed_folder = "{processed}"\n'
     )
     return cfg
 

@@ -38,7 +38,7 @@ class Account:
     unrecognised: str = "leave"  # leave | move:<folder>
     maildir: str | None = None
     mbox: str | None = None
-    batch_size: int = 200
+    batch_size: int = 1000
     max_message_size: int = 10 * 1024 * 1024
     timeout: float = 60.0
     retries: int = 3

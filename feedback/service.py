@@ -117,9 +117,28 @@ def poll_account(
     return result
 
 
-def _chunks(seq: list[int], n: int) -> Iterator[list[int]]:
-    for i in range(0, len(seq), n):
-        yield seq[i : i + n]
+# Bytes of mail held per batch: with three batches in flight (fetching,
+# classifying, storing) memory stays bounded whatever the messages weigh.
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+def _batches(mb: Mailbox, uids: list[int], account: Account) -> Iterator[tuple[list[int], dict[int, int]]]:
+    """UIDs in batches of at most ``batch_size`` messages and BATCH_BYTES, with their sizes."""
+    for i in range(0, len(uids), account.batch_size):
+        window = uids[i : i + account.batch_size]
+        sizes = mb.sizes(window)
+        batch: list[int] = []
+        weight = 0
+        for u in window:
+            # An oversized message is read as headers and first part only.
+            w = min(sizes.get(u, 0), account.max_message_size)
+            if batch and weight + w > BATCH_BYTES:
+                yield batch, sizes
+                batch, weight = [], 0
+            batch.append(u)
+            weight += w
+        if batch:
+            yield batch, sizes
 
 
 def _poll_imap(
@@ -155,7 +174,7 @@ def _poll_imap(
         result.total = result.seen + len(uids)
         # Fetch batch n+1 while the workers classify batch n.
         pending: tuple[list[int], list[RawMessage], object] | None = None
-        for chunk in _chunks(uids, account.batch_size):
+        for chunk, sizes in _batches(mb, uids, account):
             if should_stop():
                 break
             raws = [
@@ -165,7 +184,7 @@ def _poll_imap(
                     received_at=f.internaldate,
                     truncated=f.truncated,
                 )
-                for f in mb.fetch(chunk)
+                for f in mb.fetch(chunk, sizes)
             ]
             handle = classifier.submit(raws)
             if pending is not None:

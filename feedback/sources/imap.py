@@ -183,16 +183,43 @@ class Mailbox:
             raise MailboxError(f"account {self.account.name}: search failed ({_why(exc)})") from None
         return sorted(u for u in uids if u > last_uid)
 
-    def fetch(self, uids: list[int]) -> Iterator[Fetched]:
-        """The messages, without setting \\Seen; oversized ones as headers plus first part."""
+    def sizes(self, uids: list[int]) -> dict[int, int]:
+        """UID -> RFC822.SIZE, from the server's index (no message is read)."""
+        if not uids:
+            return {}
+        try:
+            typ, data = self.client._imap.uid("FETCH", seqset(uids), "(UID RFC822.SIZE)")
+            if typ != "OK":
+                raise IMAPClientError(f"FETCH answered {typ}")
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: fetch failed ({_why(exc)})") from None
+        out: dict[int, int] = {}
+        for item in data:
+            line = item[0] if isinstance(item, tuple) else item
+            if not isinstance(line, bytes):
+                continue
+            uid, size = _UID.search(line), _SIZE.search(line)
+            if uid and size:
+                out[int(uid.group(1))] = int(size.group(1))
+        return out
+
+    def fetch(self, uids: list[int], sizes: dict[int, int] | None = None) -> Iterator[Fetched]:
+        """The messages, without setting \\Seen; oversized ones as headers plus first part.
+
+        ``sizes`` (from :meth:`sizes`) tells which are oversized; without it
+        the server is asked.
+        """
         if not uids:
             return
         limit = self.account.max_message_size
         lo, hi = min(uids), max(uids)
         try:
-            # One cheap search finds the (rare) oversized messages; everything
-            # else comes in a single FETCH with its size and arrival time.
-            big = set(self.client.search(["UID", f"{lo}:{hi}", "LARGER", str(limit)])) & set(uids)
+            if sizes is not None:
+                big = {u for u in uids if sizes.get(u, 0) > limit}
+            else:
+                # One cheap search finds the (rare) oversized messages.
+                big = set(self.client.search(["UID", f"{lo}:{hi}", "LARGER", str(limit)])) & set(uids)
+            # Everything else comes in a single FETCH with its size and arrival time.
             small = [u for u in uids if u not in big]
             bodies = self._fetch_whole(small) if small else {}
             parts = (
