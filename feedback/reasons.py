@@ -290,6 +290,11 @@ TIER0: list[tuple[str, Phrases]] = [
         ),
     ),  # Tencent QQ
     ("speeding", _rx(r"sent to too many recipients", r"too many (?:messages|recipients) this hour")),  # GoDaddy IB607
+    # Amazon SES's own sending limits ("454 Throttling failure: Daily message
+    # quota exceeded"): the sender's quota, never the recipient's mailbox.
+    ("speeding", _rx(r"throttling failure", r"(?:daily|maximum) (?:message|sending) (?:quota|rate) exceeded")),
+    # "Host not found, try again" (Sendmail): a DNS lookup that failed for now.
+    ("networkerror", _rx(r"host not found, try again", r"host (?:is )?(?:unreachable|not reachable)")),
     (
         "notcompliantrfc",
         _rx(r"multiple addresses in from: header", r"not rfc ?5322 compliant", r"rfcmessagenoncompliant"),
@@ -393,7 +398,12 @@ TIER1: list[tuple[str, Phrases]] = [
     ),
     (
         "hasmoved",
-        _rx(r"no longer on server", r"has moved", r"no longer (?:available|valid|active) at this"),
+        _rx(
+            r"no longer on server",
+            r"has moved",
+            r"no longer (?:available|valid|active) at this",
+            r"has been replaced by",  # "user has been replaced by <new address>"
+        ),
     ),
     (
         "norelaying",
@@ -540,7 +550,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"(?:bad|illegal) (?:destination )?(?:mailbox|recipient|address)",
             r"mailbox (?:unavailable|not available|does not exist|is unavailable)",
             r"address (?:unknown|not found|does not exist|invalid|not valid)",
-            r"recipient address rejected: (?:unknown|invalid|user|no such|undeliverable|access denied)",
+            r"recipient address rejected: (?:unknown(?! domain)|invalid|user|no such|undeliverable|access denied)",
             r"recipient (?:unknown|not found|no longer)",
             r"unknown or illegal alias",
             r"not a (?:valid|known) (?:user|recipient|mailbox)",
@@ -595,6 +605,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"(?:is|are) not accepting (?:any )?mail",
             r"user reject",
             r"you have been blocked by the recipient",
+            r"not found recipient account",
             r"this account is protected by",
             r"resolver\.rst\.notauthorized",  # Exchange
             r"has restricted sms e-mail",  # AT&T
@@ -647,7 +658,8 @@ TIER2: list[tuple[str, Phrases]] = [
     (
         "hostunknown",
         _rx(
-            r"(?:host|domain) (?:or domain name )?(?:is )?(?:unknown|not found|unreachable|does not exist|not reachable|must exist)",
+            r"(?:host|domain) (?:or domain name )?(?:is )?(?:unknown|not found(?!, try again)|does not exist|must exist)",
+            r"domain (?:is )?(?:unreachable|not reachable)",  # Outlook.com: the domain does not resolve
             r"unknown (?:host|domain)",
             r"no such domain",
             r"domain (?:name )?(?:does not exist|not exist|is invalid)",
@@ -663,7 +675,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"domain not found",
             r"no mx or a record",
             r"mx lookup failed",
-            r"host not found",
+            r"host not found(?!, try again)",
             r"recipient domain must exist",
             r"illegal host/domain name",
             r"cannot resolve",
@@ -777,7 +789,7 @@ TIER2: list[tuple[str, Phrases]] = [
     (
         "networkerror",
         _rx(
-            r"(?:mail|forwarding|routing) loop",
+            r"(?<!aliasing/)(?:mail|forwarding|routing) loop",  # Sendmail's aliasing loop is its own error
             r"loop (?:detected|count)",
             r"too many hops",
             r"hop count",
