@@ -1124,6 +1124,11 @@ _SENDMAIL_RCPT_REPLY = re.compile(r"[45]\d\d(?: [45]\.\d\.\d+)? <?[^\s<>]+@[^\s<
 def _unknown_after_data(st: str | None, text: str, command: str | None) -> bool:
     if _ADDRESS_CODE.match(st or "") or (command or "").upper() in _ENVELOPE_COMMANDS:
         return False
+    if (st or "")[1:4] == ".5.":
+        # X.5.x is a protocol status (RFC 3463): a command was refused, and
+        # "user unknown" then refused RCPT (Outlook.com's "550 5.5.0 Requested
+        # action not taken: mailbox unavailable", mail.local's 5.5.0).
+        return False
     if command is None and (st or "")[1:4] != ".2." and _SENDMAIL_RCPT_REPLY.search(text):
         # ... but 5.2.1 "mailbox disabled" says the mailbox exists.
         return False

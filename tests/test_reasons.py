@@ -69,6 +69,8 @@ CASES = [
     ),
     # ... unless Sendmail's envelope reply form, or the mailbox host's own directory, says it
     ("5.0.0", "550 <a@example.net>... User not exist", {}, "userunknown"),
+    ("5.5.0", "550 Requested action not taken: mailbox unavailable", {}, "userunknown"),  # a protocol status
+    (None, "ERROR_CODE :550, Requested action not taken: mailbox unavailable", {}, "filtered"),
     ("5.0.0", "User Neko (a@example.jp) not listed in Domino Directory", {}, "userunknown"),
     (
         "5.0.0",
