@@ -348,7 +348,7 @@ def test_provenance_fields():
     assert e.classifier_version
 
 
-def test_postfix_notice_refused_rcpt_concerns_that_recipient_only():
+def test_postfix_notice_refused_rcpt_concerns_that_recipient_and_data_the_accepted_ones():
     from feedback.models import RawMessage
     from feedback.pipeline import classify
 
@@ -359,6 +359,29 @@ def test_postfix_notice_refused_rcpt_concerns_that_recipient_only():
         b" In:  RCPT TO:<bob@example.net>\n Out: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown",
     )
     events = classify(RawMessage(data=raw, source="notice.eml"), ClassifierConfig())
-    assert [(e.recipient, e.status, e.reason, e.bounce_type) for e in events] == [
-        ("bob@example.net", "5.1.1", "userunknown", "Permanent")
+    assert sorted((e.recipient, e.status, e.reason, e.bounce_type) for e in events) == [
+        ("alice@example.net", "4.3.1", "systemfull", "Transient"),
+        ("bob@example.net", "5.1.1", "userunknown", "Permanent"),
+    ]
+
+
+def test_postfix_notice_reports_every_refused_rcpt():
+    from feedback.models import RawMessage
+    from feedback.pipeline import classify
+
+    from .conftest import fixture_bytes
+
+    raw = fixture_bytes("postfix-smtpd-notice.eml")
+    for who in (b"alice", b"bob"):
+        raw = raw.replace(
+            b" In:  RCPT TO:<%s@example.net>" % who
+            + (b" ORCPT=rfc822;alice@example.net" if who == b"alice" else b"")
+            + b"\n Out: 250 2.1.5 Ok",
+            b" In:  RCPT TO:<%s@example.net>\n Out: 550 5.1.1 <%s@example.net>: Recipient address rejected: User unknown"
+            % (who, who),
+        )
+    events = classify(RawMessage(data=raw, source="notice.eml"), ClassifierConfig())
+    assert sorted((e.recipient, e.reason) for e in events) == [
+        ("alice@example.net", "userunknown"),
+        ("bob@example.net", "userunknown"),
     ]

@@ -48,39 +48,43 @@ class PostfixNoticeDetector:
         if not _SUBJECT.match(msg.subject) or "transcript of session follows" not in msg.body_text[:2000].lower():
             return None
         accepted: list[str] = []
+        findings: list[Finding] = []
         command = ""
         for side, text in transcript(msg.body_text):
             if side == "In":
                 command = text
                 continue
             reply = _REPLY.match(text)
+            if reply is None or reply.group(1) not in "245":
+                continue
             rcpt = _RCPT.match(command)
-            if reply is None:
+            if reply.group(1) == "2":
+                if rcpt:
+                    accepted.append(rcpt.group(1))
                 continue
-            if rcpt and reply.group(1) == "2":
-                accepted.append(rcpt.group(1))
+            verb = command.split(":")[0].split()[0].upper() if command.strip() else "CONN"
+            if rcpt:
+                # A refused RCPT concerns that address; the session goes on.
+                findings.append(_finding(rcpt.group(1), text, "RCPT"))
                 continue
-            if reply.group(1) not in "45":
-                continue
-            verb = command.split(":")[0].split()[0].upper() if command else "CONN"
-            # A refused RCPT concerns that address; a refusal at DATA or
-            # after it, every recipient the server had accepted.
-            rcpts = [rcpt.group(1)] if rcpt else accepted
-            findings = [
-                Finding(
-                    recipient=normalise_address(r),
-                    status=find_status(text),
-                    reply_code=text[:3],
-                    diagnostic=text,
-                    command={"MAIL": "MAIL", "RCPT": "RCPT", "DATA": "DATA", "EHLO": "EHLO", "HELO": "HELO"}.get(
-                        verb, "DATA" if accepted else verb
-                    ),
-                    action="failed" if reply.group(1) == "5" else "delayed",
-                )
-                for r in rcpts
-                if normalise_address(r)
-            ]
-            if not findings:
-                return None
-            return Detection(kind=BOUNCE, findings=findings, detector=self.name)
-        return None
+            # A refusal at DATA or after it: every recipient the server had accepted.
+            findings += [_finding(r, text, verb if verb in _VERBS else "DATA") for r in accepted]
+            break
+        findings = [f for f in findings if f.recipient]
+        if not findings:
+            return None
+        return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+_VERBS = {"MAIL", "RCPT", "DATA", "EHLO", "HELO", "BDAT"}
+
+
+def _finding(rcpt: str, reply: str, command: str) -> Finding:
+    return Finding(
+        recipient=normalise_address(rcpt),
+        status=find_status(reply),
+        reply_code=reply[:3],
+        diagnostic=reply,
+        command=command,
+        action="failed" if reply.startswith("5") else "delayed",
+    )
