@@ -385,3 +385,48 @@ def test_postfix_notice_reports_every_refused_rcpt():
         ("alice@example.net", "userunknown"),
         ("bob@example.net", "userunknown"),
     ]
+
+
+# What the big receivers answer, as SES forwards it (Status, Diagnostic-Code):
+# the reading that decides whether an address is suppressed at once.
+SES_PROVIDER_ANSWERS = [
+    # Gmail, at RCPT
+    ("5.1.1", "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking "
+     "the recipient's email address for typos or unnecessary spaces.", "userunknown", "Permanent"),
+    # Outlook.com: a protocol status on the RCPT refusal
+    ("5.5.0", "550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302).", "userunknown", "Permanent"),
+    # Yahoo refuses unknown users after DATA, with its own wording
+    ("5.0.0", "554 delivery error: dd This user doesn't have a yahoo.com account (nobody@example.net) [0]",
+     "userunknown", "Permanent"),
+    # Exchange Online directory-based edge blocking
+    ("5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", "userunknown", "Permanent"),
+    # a filter's "user unknown" after DATA, under a generic status
+    ("5.0.0", "550 : User unknown", "filtered", "Transient"),
+    ("5.2.2", "552 5.2.2 The email account that you tried to reach is over quota.", "mailboxfull", "Transient"),
+    ("4.2.2", "452 4.2.2 The email account that you tried to reach is over quota.", "mailboxfull", "Transient"),
+    ("5.7.1", "550 5.7.1 Service unavailable, Client host [192.0.2.33] blocked using Spamhaus.", "blocked", "Transient"),
+    ("5.7.26", "550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail "
+     "users, and has been blocked.", "authfailure", "Transient"),
+    ("5.1.2", "550 5.1.2 Host unknown (Name server: example.invalid: host not found)", "hostunknown", "Permanent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("status", "diagnostic", "reason", "bounce_type"), SES_PROVIDER_ANSWERS)
+def test_ses_forwarded_provider_answers(status, diagnostic, reason, bounce_type):
+    from feedback.models import RawMessage
+    from feedback.pipeline import classify
+
+    from .conftest import fixture_bytes
+
+    raw = (
+        fixture_bytes("ses-bounce-userunknown.eml")
+        .replace(
+            b"Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown in"
+            b" virtual mailbox table",
+            b"Diagnostic-Code: smtp; " + diagnostic.encode(),
+        )
+        .replace(b"Status: 5.1.1", b"Status: " + status.encode())
+    )
+    (event,) = classify(RawMessage(data=raw, source="ses.eml"), ClassifierConfig())
+    assert (event.recipient, event.reason, event.bounce_type) == ("nobody@example.net", reason, bounce_type)
+    assert event.ses_message_id == "01010186df4c8a11-aa0bcd12-3e45-4f67-8a9b-c0d1e2f3a4b5-000000"
