@@ -22,6 +22,8 @@ from email.policy import compat32
 from functools import cached_property
 from typing import Any, TypeVar
 
+from . import mime
+
 T = TypeVar("T")
 
 # Nesting deeper than this is not walked: real feedback nests 2-3 levels; a
@@ -326,12 +328,20 @@ def html_to_text(html: str) -> str:
     return text
 
 
+def _message_from_bytes(raw: bytes) -> Message:
+    """compat32's parse of LF-only bytes: our one-pass reading, the stdlib's if that fails."""
+    try:
+        return mime.message_from_bytes(raw)
+    except Exception:  # noqa: BLE001 - the stdlib then answers, as it always did
+        return email.message_from_bytes(raw, policy=compat32)
+
+
 def parse(data: bytes) -> Parsed:
     """Parse raw bytes; never raises for any input."""
     raw = normalise_newlines(data)
     errors: list[str] = []
     try:
-        msg = email.message_from_bytes(raw, policy=compat32)
+        msg = _message_from_bytes(raw)
     except Exception as exc:  # noqa: BLE001 - the parser must answer for any bytes
         errors.append(f"parse: {type(exc).__name__}: {exc}")
         msg = Message()
@@ -383,7 +393,7 @@ def _repair_boundary(msg: Message, raw: bytes) -> Message | None:
     if new_head == head:
         return None
     try:
-        fixed = email.message_from_bytes(new_head + b"\n\n" + body, policy=compat32)
+        fixed = _message_from_bytes(new_head + b"\n\n" + body)
     except Exception:  # noqa: BLE001
         return None
     return fixed if fixed.is_multipart() else None

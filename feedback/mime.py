@@ -1,0 +1,334 @@
+"""The stdlib's MIME parser (``email.feedparser``, compat32), read in one pass.
+
+``email.message_from_bytes`` is incremental: every line goes through a deque,
+a generator and, inside a multipart, one regular expression per enclosing
+boundary. It is a third of the classifier's time. This module makes the same
+decisions in the same order (it follows feedparser.py of Python 3.11 step by
+step, defects included) over a list of lines: a line can only end a part if
+it starts with ``--`` or is empty, so bodies are taken as slices between such
+lines. The result is the same ``Message`` tree; ``tests/test_parts.py``
+compares the two on every fixture and on mutated corpus bytes.
+
+Input must use LF line ends only (``parse.normalise_newlines`` sees to it).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from email import errors
+from email._policybase import compat32
+from email.message import Message
+
+_HEADER = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
+
+Predicate = Callable[[str], object]
+
+
+def _boundary(line: str, sep: str) -> tuple[bool, str | None] | None:
+    """feedparser's boundary regex, ``SEP(--)?[ \\t]*(LINESEP)?$``, for an LF-only line:
+    (close delimiter?, line end) or None."""
+    if not line.startswith(sep):
+        return None
+    rest = line[len(sep) :]
+    end = rest[:2] == "--"
+    if end:
+        rest = rest[2:]
+    rest = rest.lstrip(" \t")
+    if rest == "":
+        return end, None
+    if rest == "\n":
+        return end, "\n"
+    return None
+
+
+def _blank(line: str) -> bool:
+    # feedparser's NLCRE.match on an LF-only line
+    return line[:1] == "\n"
+
+
+class _Lines:
+    """feedparser's BufferedSubFile over a finished list of lines."""
+
+    __slots__ = ("lines", "i", "n", "back", "stack", "marks")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.i = 0
+        self.n = len(lines)
+        self.back: list[str] = []
+        self.stack: list[Predicate] = []
+        # Where a line that could end a part stands: "--..." or empty.
+        self.marks = [k for k, ln in enumerate(lines) if ln[:2] == "--" or ln == "\n"]
+
+    def readline(self) -> str:
+        if self.back:
+            line = self.back.pop()
+            for pred in reversed(self.stack):
+                if pred(line):
+                    self.back.append(line)
+                    return ""
+            return line
+        i = self.i
+        if i >= self.n:
+            return ""
+        line = self.lines[i]
+        if line[:2] == "--" or line == "\n":
+            for pred in reversed(self.stack):
+                if pred(line):
+                    return ""
+        self.i = i + 1
+        return line
+
+    def unreadline(self, line: str) -> None:
+        self.back.append(line)
+
+    def rest(self) -> list[str]:
+        """Every line up to the (false) end of file."""
+        if not self.back and not self.stack:
+            out = self.lines[self.i :]
+            self.i = self.n
+            return out
+        if self.back:
+            out = []
+            while True:
+                line = self.readline()
+                if line == "":
+                    return out
+                out.append(line)
+        i, marks, lines, stack = self.i, self.marks, self.lines, self.stack
+        end = self.n
+        for k in range(bisect_left(marks, i), len(marks)):
+            j = marks[k]
+            line = lines[j]
+            if any(pred(line) for pred in stack):
+                end = j
+                break
+        self.i = end
+        return lines[i:end]
+
+
+class _Parser:
+    __slots__ = ("input", "msgstack", "cur", "last", "types")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.input = _Lines(lines)
+        self.msgstack: list[Message] = []
+        self.cur: Message | None = None
+        self.last: Message | None = None
+        # Content type of each message read so far (computed once, as feedparser
+        # would find it each time it asks).
+        self.types: dict[int, str] = {}
+
+    def new_message(self) -> Message:
+        msg = Message(policy=compat32)
+        if self.cur is not None and self.types.get(id(self.cur)) == "multipart/digest":
+            msg.set_default_type("message/rfc822")
+        if self.msgstack:
+            self.msgstack[-1].attach(msg)
+        self.msgstack.append(msg)
+        self.cur = msg
+        self.last = msg
+        return msg
+
+    def pop_message(self) -> Message:
+        retval = self.msgstack.pop()
+        self.cur = self.msgstack[-1] if self.msgstack else None
+        return retval
+
+    def parse(self) -> Message:
+        self.parsegen()
+        root = self.pop_message()
+        if root.get_content_maintype() == "multipart" and not root.is_multipart():
+            compat32.handle_defect(root, errors.MultipartInvariantViolationDefect())
+        return root
+
+    def parsegen(self) -> None:  # noqa: C901 - feedparser's own shape, kept to compare
+        inp = self.input
+        cur = self.new_message()
+        headers: list[str] = []
+        if inp.back:
+            while True:
+                line = inp.readline()
+                if line == "":
+                    break
+                if not _HEADER.match(line):
+                    if not _blank(line):
+                        compat32.handle_defect(cur, errors.MissingHeaderBodySeparatorDefect())
+                        inp.unreadline(line)
+                    break
+                headers.append(line)
+        else:
+            # The same loop over the list: only "--" and empty lines can end a part.
+            lines, n, i, stack = inp.lines, inp.n, inp.i, inp.stack
+            header = _HEADER.match
+            while i < n:
+                line = lines[i]
+                if stack and (line[:2] == "--" or line == "\n") and any(pred(line) for pred in stack):
+                    break
+                i += 1
+                if not header(line):
+                    if line != "\n":
+                        compat32.handle_defect(cur, errors.MissingHeaderBodySeparatorDefect())
+                        i -= 1
+                    break
+                headers.append(line)
+            inp.i = i
+        self.parse_headers(cur, headers)
+        ctype = cur.get_content_type()
+        self.types[id(cur)] = ctype
+        if ctype == "message/delivery-status":
+            while True:
+                inp.stack.append(_blank)
+                self.parsegen()
+                self.pop_message()
+                inp.stack.pop()
+                inp.readline()
+                line = inp.readline()
+                if line == "":
+                    break
+                inp.unreadline(line)
+            return
+        maintype = ctype.split("/")[0]
+        if maintype == "message":
+            self.parsegen()
+            self.pop_message()
+            return
+        if maintype == "multipart":
+            self.multipart(cur)
+            return
+        cur.set_payload("".join(inp.rest()))
+
+    def multipart(self, cur: Message) -> None:  # noqa: C901
+        inp = self.input
+        boundary = cur.get_boundary()
+        if boundary is None:
+            compat32.handle_defect(cur, errors.NoBoundaryInMultipartDefect())
+            cur.set_payload("".join(inp.rest()))
+            return
+        if str(cur.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
+            compat32.handle_defect(cur, errors.InvalidMultipartContentTransferEncodingDefect())
+        separator = "--" + boundary
+
+        def match(line: str) -> tuple[bool, str | None] | None:
+            return _boundary(line, separator)
+
+        capturing_preamble = True
+        preamble: list[str] = []
+        linesep: str | None = None
+        close_boundary_seen = False
+        while True:
+            line = inp.readline()
+            if line == "":
+                break
+            mo = match(line)
+            if mo:
+                if mo[0]:
+                    close_boundary_seen = True
+                    linesep = mo[1]
+                    break
+                if capturing_preamble:
+                    if preamble:
+                        last = preamble[-1]
+                        if last.endswith("\n"):
+                            preamble[-1] = last[:-1]
+                        cur.preamble = "".join(preamble)
+                    capturing_preamble = False
+                    inp.unreadline(line)
+                    continue
+                while True:
+                    line = inp.readline()
+                    if not match(line):
+                        inp.unreadline(line)
+                        break
+                inp.stack.append(match)
+                self.parsegen()
+                last_msg = self.last
+                assert last_msg is not None
+                if self.types[id(last_msg)].startswith("multipart/"):
+                    epilogue = last_msg.epilogue
+                    if epilogue == "":
+                        last_msg.epilogue = None
+                    elif epilogue is not None and epilogue.endswith("\n"):
+                        last_msg.epilogue = epilogue[:-1]
+                else:
+                    payload = last_msg._payload  # type: ignore[attr-defined]
+                    if isinstance(payload, str) and payload.endswith("\n"):
+                        last_msg._payload = payload[:-1]  # type: ignore[attr-defined]
+                inp.stack.pop()
+                self.pop_message()
+                self.last = self.cur
+            else:
+                preamble.append(line)
+        if capturing_preamble:
+            compat32.handle_defect(cur, errors.StartBoundaryNotFoundDefect())
+            cur.set_payload("".join(preamble))
+            inp.rest()
+            cur.epilogue = ""
+            return
+        if not close_boundary_seen:
+            compat32.handle_defect(cur, errors.CloseBoundaryNotFoundDefect())
+            return
+        tail = [""] if linesep else []
+        tail += inp.rest()
+        if tail and tail[0][:1] == "\n":
+            tail[0] = tail[0][1:]
+        cur.epilogue = "".join(tail)
+
+    def parse_headers(self, cur: Message, lines: list[str]) -> None:
+        headers = cur._headers  # type: ignore[attr-defined]
+        first: str | None = None  # the pending header's first line
+        cont: list[str] | None = None  # and its continuation lines
+        for lineno, line in enumerate(lines):
+            c = line[0]
+            if c == " " or c == "\t":
+                if first is None:
+                    compat32.handle_defect(cur, errors.FirstHeaderLineIsContinuationDefect(line))
+                elif cont is None:
+                    cont = [line]
+                else:
+                    cont.append(line)
+                continue
+            if first is not None:
+                headers.append(_source(first, cont))
+                first = cont = None
+            if c == "F" and line.startswith("From "):
+                if lineno == 0:
+                    cur.set_unixfrom(line[:-1] if line.endswith("\n") else line)
+                    continue
+                if lineno == len(lines) - 1:
+                    self.input.unreadline(line)
+                    return
+                cur.defects.append(errors.MisplacedEnvelopeHeaderDefect(line))
+                continue
+            if line.find(":") == 0:
+                cur.defects.append(errors.InvalidHeaderDefect("Missing header name."))
+                continue
+            first = line
+        if first is not None:
+            headers.append(_source(first, cont))
+
+
+def _source(first: str, cont: list[str] | None) -> tuple[str, str]:
+    """compat32's header_source_parse: (name, value with its folding kept)."""
+    name, value = first.split(":", 1)
+    value = value.lstrip(" \t")
+    if cont:
+        value += "".join(cont)
+    return name, value.rstrip("\r\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """LF-only text as lines that keep their line end (the last may have none)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    out = [ln + "\n" for ln in lines]
+    if last:
+        out.append(last)
+    return out
+
+
+def message_from_bytes(data: bytes) -> Message:
+    """What ``email.message_from_bytes(data, policy=compat32)`` returns, for LF-only bytes."""
+    return _Parser(split_lines(data.decode("ascii", "surrogateescape"))).parse()
