@@ -24,6 +24,9 @@ from email.message import Message
 _HEADER = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
 
 Predicate = Callable[[str], object]
+# Where each message keeps the content type found while parsing (headers do not
+# change afterwards): ``parse.content_type`` reads it instead of asking again.
+CTYPE = "_feedback_ctype"
 
 
 def _boundary(line: str, sep: str) -> tuple[bool, str | None] | None:
@@ -178,6 +181,7 @@ class _Parser:
         self.parse_headers(cur, headers)
         ctype = cur.get_content_type()
         self.types[id(cur)] = ctype
+        cur.__dict__[CTYPE] = ctype
         if ctype == "message/delivery-status":
             while True:
                 inp.stack.append(_blank)

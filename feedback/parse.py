@@ -210,6 +210,9 @@ def _headers_text(msg: Message) -> str:
 
 def content_type(part: Message) -> str:
     """The lower-cased Content-Type without parameters; never raises."""
+    known = part.__dict__.get(mime.CTYPE)
+    if known is not None:
+        return str(known)
     try:
         return part.get_content_type()
     except (AttributeError, ValueError, TypeError, IndexError):
