@@ -10,12 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from .models import DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, FileRef, RawMessage
+from .models import DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, FileRef, RawMessage, compress
 
 # Below this many messages a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 256
@@ -54,7 +53,7 @@ def _work(item: RawMessage | FileRef) -> Any:
 
 def _work_compress(raw: RawMessage) -> tuple[list[Event], bytes]:
     """Events plus the compressed bytes for storage: compression is CPU work too."""
-    return classify(raw, _config), zlib.compress(raw.data, 1)
+    return classify(raw, _config), compress(raw.data)
 
 
 def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import StoreError
-from .models import BOUNCE, COMPLAINT, Event, RawMessage
+from .models import BOUNCE, COMPLAINT, Event, RawMessage, compress
 from .policy import Policy
 
 SCHEMA_VERSION = 3
@@ -411,7 +411,7 @@ class Store:
         if not self.keep_raw:
             blob = None
         else:
-            blob = compressed if compressed is not None else zlib.compress(raw.data, 1)
+            blob = compressed if compressed is not None else compress(raw.data)
         # One statement for the common case (a new message); a repeat returns no row.
         row = self.db.execute(
             "INSERT INTO messages (sha256, source, kind, detector, parse_status, error, received_at, stored_at,"

@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import stat
+import zlib
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,16 @@ def test_reprocess_stored_reclassifies_and_keeps_counts(tmp_path: Path) -> None:
     assert r.messages == len(ALL)
     assert s.counts() == before
     assert s.is_suppressed("nobody@example.net")
+
+
+def test_raw_is_a_plain_zlib_stream_of_the_message(tmp_path: Path) -> None:
+    """Apps read messages.raw with any zlib: the bytes come back exactly."""
+    s = Store(str(tmp_path / "f.db"))
+    s.add_batch(items(*ALL))
+    stored = dict(rows(Path(s.path), "SELECT source, raw FROM messages"))
+    assert len(stored) == len(ALL)
+    for name in ALL:
+        assert zlib.decompress(stored[str(MESSAGES / name)]) == (MESSAGES / name).read_bytes()
 
 
 def test_raw_storage_can_be_turned_off(tmp_path: Path) -> None:
