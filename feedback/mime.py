@@ -6,8 +6,9 @@ boundary. It is a third of the classifier's time. This module makes the same
 decisions in the same order (it follows feedparser.py of Python 3.11 step by
 step, defects included) over a list of lines: a line can only end a part if
 it starts with ``--`` or is empty, so bodies are taken as slices between such
-lines. The result is the same ``Message`` tree; ``tests/test_parts.py``
-compares the two on every fixture and on mutated corpus bytes.
+lines. The result is the same ``Message`` tree; ``tests/test_mime.py``
+compares the two on every fixture, on the parser's edge shapes and on mutated
+messages.
 
 Input must use LF line ends only (``parse.normalise_newlines`` sees to it).
 """
