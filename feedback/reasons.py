@@ -328,6 +328,8 @@ TIER1: list[tuple[str, Phrases]] = [
             r"over (?:the allowed )?quota",
             r"over (?:disk )?quota",
             r"quota (?:exceeded|violation|full)",
+            r"error: quota exceed",  # Exim
+            r"account storage limit",  # GoDaddy
             r"exceeded (?:its|his|her|their)? ?(?:mailbox |disk )?quota",
             r"exceeding (?:its|their) (?:mailbox )?quota",
             r"exceeds? (?:the )?(?:mailbox |storage )?quota",
@@ -497,6 +499,81 @@ TIER2: list[tuple[str, Phrases]] = [
             r"message rate",
         ),
     ),
+    # Then the exact sentences particular MTAs write for one cause each.
+    (
+        "hostunknown",
+        _rx(
+            r"all host address lookups failed permanently",  # Exim
+            r"all relevant mx records point to non-existent hosts",  # Exim
+            r"dns error: domain name not found",  # Gmail
+            r"dns error: dns server returned answer with no data",  # Gmail: no MX and no A
+            r"remote domain doesn'?t exist",  # KDDI
+        ),
+    ),
+    (
+        "notaccept",
+        _rx(
+            r"an mx or srv record indicated no smtp service",  # Exim
+            r"no host found for existing smtp connection",  # Exim
+            r"destination seem to reject all mails",  # OpenSMTPD
+        ),
+    ),
+    (
+        "syntaxerror",
+        _rx(
+            r"angle-brackets nested too deep",  # Exim: the address itself is malformed
+            r'expected word or "<"',
+            r"domain missing in source-routed address",
+            r"malformed address:",
+        ),
+    ),
+    (
+        "systemerror",
+        _rx(
+            r"delivery to (?:file|pipe) forbidden",  # Exim
+            r"local delivery failed",  # Exim
+            r"lmtp error after ",  # Exim
+            r"automatic homedir creat",  # qmail-ldap
+            r"illegal value in ldap attribute",
+            r"ldap attribute is not given but mandatory",
+            r"timeout while performing search on ldap server",
+            r"too many results returned but needs to be unique",
+            r"error while executing qmail-forward",
+            r"temporary failure in ldap lookup",
+            r"unable to login into ldap server",
+            r"(?:temporary mta failure|rejected by next-hop mta) on relaying",  # amavisd-new
+            r"unable to relay message back to mta",
+            r"temporary system problem",  # Google
+            r"unable to process connection at this time",  # Mimecast
+        ),
+    ),
+    (
+        "networkerror",
+        _rx(
+            r"dns lookup failed",  # Courier
+            r"address family mismatch on destination mxs",  # OpenSMTPD
+            r"all routes to destination blocked",
+            r"bad dns lookup error code",
+            r"could not retrieve source address",
+            r"no valid route to (?:remote mx|destination)",
+            r"temporary failure in mx lookup",
+        ),
+    ),
+    (
+        "toomanyconn",
+        _rx(
+            r"too many sessions from",  # Cox
+            r"message threshold exceeded",
+            r"opened too many new connections",  # Facebook
+            r"multiple destination domains per transaction",  # Google
+            r"account service is temporarily unavailable",  # Mimecast
+        ),
+    ),
+    ("blocked", _rx(r"rbl reject", r"ip not in whitelist for rcpt domain", r"will no longer accept mail from your")),
+    ("contenterror", _rx(r"mail message is malformed", r" - bad header:")),  # Google, amavisd-new
+    ("virusdetected", _rx(r"email rejected due to security policies")),  # Mimecast's content scanner
+    ("filtered", _rx(r"preferences prevent messages from being delivered")),  # Facebook
+    ("suspend", _rx(r"mailaddress is administrative?le?y disabled")),  # qmail-ldap
     (
         "mailererror",
         _rx(
@@ -974,7 +1051,9 @@ _COMMAND = re.compile(
     r"(?:after|in reply to|response to|for|did not like our)\s+(?:end of\s+)?(?:the\s+)?(mail from|rcpt to|data|ehlo|helo|connect|initial connection|final data)\b"
     r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:?\s+(mail from|rcpt to|data)\b|\[(rcpt_to|mail_from)\]"
     # GMX/Exim "SMTP error from remote server after RCPT command"; Trend Micro/X3 "SMTP:RCPT host ...".
-    r"|after (rcpt|mail|data)(?: to| from)? command|\bsmtp:(rcpt|mail|data) host\b",
+    r"|after (rcpt|mail|data)(?: to| from)? command|\bsmtp:(rcpt|mail|data) host\b"
+    # qmail-remote: "does not like recipient" (RCPT refused), "... sender" (MAIL), "failed on DATA command".
+    r"|does not like (recipient|sender)\b|failed on (data) command",
 )
 
 
@@ -991,6 +1070,8 @@ def find_command(text: str) -> str | None:
             "FINAL DATA": "DATA",
             "RCPT_TO": "RCPT",
             "MAIL_FROM": "MAIL",
+            "RECIPIENT": "RCPT",
+            "SENDER": "MAIL",
         }.get(c, c)
     return found
 
@@ -1110,6 +1191,7 @@ DIRECTORY_VERDICTS = Phrases(
         r"domino ディレクトリには見つかりません",  # Domino, Japanese
         r"the email account that you tried to reach does not exist",  # Gmail
         r"mail\.local: unknown user",  # Sendmail's local delivery agent
+        r"no mailbox here by that name",  # qmail-local, on the mailbox host itself
         r"recipient address rejected: access denied",  # Exchange Online directory-based edge blocking (5.4.1)
         r"resolver\.adr\.(?:ex)?recipnotfound",  # Exchange
     )

@@ -130,6 +130,35 @@ CASES = [
 ]
 
 
+# Exact sentences of particular MTAs (no status code given): one cause each.
+MTA_SENTENCES = [
+    ("all relevant MX records point to non-existent hosts", "hostunknown"),  # Exim
+    ("all host address lookups failed permanently", "hostunknown"),  # Exim
+    ("DNS Error: Domain name not found", "hostunknown"),  # Gmail
+    ("an MX or SRV record indicated no SMTP service", "notaccept"),  # Exim
+    ("Destination seem to reject all mails", "notaccept"),  # OpenSMTPD
+    ("malformed address: <b@example.net> may not follow a@example.net", "syntaxerror"),  # Exim
+    ("error: quota exceed", "mailboxfull"),  # Exim
+    ("delivery to pipe forbidden", "systemerror"),  # Exim
+    ("Temporary failure in LDAP lookup", "systemerror"),  # qmail-ldap
+    ("Mailaddress is administratively disabled", "suspend"),  # qmail-ldap
+    ("DNS lookup failed.", "networkerror"),  # Courier
+    ("No valid route to remote MX", "networkerror"),  # OpenSMTPD
+    ("multiple destination domains per transaction is unsupported", "toomanyconn"),  # Google
+    ("554 RBL Reject.", "blocked"),  # GoDaddy
+    ("mail message is malformed. Not accepted", "contenterror"),  # Google
+    ("554 email rejected due to security policies - MCSpamSignature", "virusdetected"),  # Mimecast
+    ("The attempted recipient's preferences prevent messages from being delivered.", "filtered"),  # Facebook
+    ("192.0.2.1 does not like recipient. Remote host said: 550 sorry, no such user", "userunknown"),  # qmail: RCPT
+    ("Sorry, no mailbox here by that name.", "userunknown"),  # qmail-local, on the mailbox host
+]
+
+
+@pytest.mark.parametrize(("diag", "reason"), MTA_SENTENCES)
+def test_mta_sentences(diag: str, reason: str) -> None:
+    assert R.decide(None, diag).reason == reason
+
+
 @pytest.mark.parametrize(("status", "diag", "kw", "reason"), CASES)
 def test_reason(status, diag, kw, reason):
     assert R.decide(status, diag, **kw).reason == reason
@@ -204,6 +233,8 @@ def test_find_command():
     assert R.find_command("SMTP error from remote server after RCPT command: host: mx") == "RCPT"
     assert R.find_command("SMTP:RCPT host 192.0.2.8: 553 5.3.0 no such user") == "RCPT"
     assert R.find_command("-------SMTP command\nDATA") == "DATA"
+    assert R.find_command("192.0.2.1 does not like recipient.") == "RCPT"
+    assert R.find_command("192.0.2.1 failed on DATA command: 554 no") == "DATA"
     assert R.find_command("nothing") is None
 
 
