@@ -1188,6 +1188,7 @@ DIRECTORY_VERDICTS = Phrases(
         r"no valid recipients for this mm",  # Verizon MMS gateway
         r"address couldn'?t be found",  # Gmail, Google Workspace
         r"this user doesn'?t have an? \S+ account",  # Yahoo refuses unknown users after DATA
+        r"delivery error: dd not a valid recipient",  # Yahoo, the same
         r"domino ディレクトリには見つかりません",  # Domino, Japanese
         r"the email account that you tried to reach does not exist",  # Gmail
         r"mail\.local: unknown user",  # Sendmail's local delivery agent
