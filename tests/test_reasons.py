@@ -80,6 +80,7 @@ CASES = [
     ),
     ("5.0.0", "The recipient name is not recognized MSEXCH:IMS:X:Y 0 (000C05A6) Unknown Recipient", {}, "userunknown"),
     ("5.5.0", "mail.local: unknown user: neko", {}, "userunknown"),
+    ("5.0.0", "554 delivery error: dd Not a valid recipient - atlas117.free.mail.bf1.yahoo.com", {}, "userunknown"),
     ("5.5.0", "550 5.5.0 Invalid recipient. LPN007_416", {}, "userunknown"),
     # sender-side limits and network trouble are never the recipient's
     (None, "454 Throttling failure: Daily message quota exceeded.", {}, "speeding"),
