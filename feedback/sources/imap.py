@@ -214,11 +214,12 @@ class Mailbox:
         limit = self.account.max_message_size
         lo, hi = min(uids), max(uids)
         try:
-            if sizes is not None:
-                big = {u for u in uids if sizes.get(u, 0) > limit}
-            else:
-                # One cheap search finds the (rare) oversized messages.
-                big = set(self.client.search(["UID", f"{lo}:{hi}", "LARGER", str(limit)])) & set(uids)
+            sizes = sizes or {}
+            big = {u for u in uids if sizes.get(u, 0) > limit}
+            if any(u not in sizes for u in uids):
+                # Sizes not known (not asked, or an answer we could not read):
+                # one cheap search finds the (rare) oversized messages.
+                big |= set(self.client.search(["UID", f"{lo}:{hi}", "LARGER", str(limit)])) & set(uids)
             # Everything else comes in a single FETCH with its size and arrival time.
             small = [u for u in uids if u not in big]
             bodies = self._fetch_whole(small) if small else {}
