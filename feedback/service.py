@@ -316,11 +316,9 @@ def _poll_local_items(
     if limit:
         items = items[:limit]
     result.total = len(items)
-    for i in range(0, len(items), account.batch_size):
+    for chunk, raws in _local_batches(items, account):
         if should_stop():
             break
-        chunk = items[i : i + account.batch_size]
-        raws = [RawMessage(data=load(), source=f"{account.name}/{key}") for key, load in chunk]
         done = classifier.result(classifier.submit(raws))
         events = [evs for evs, _ in done]
         result.seen += len(raws)
@@ -344,6 +342,25 @@ def _poll_local_items(
             assert account.maildir is not None
             _maildir_move(Path(account.maildir), key, target)
             result.moved += 1
+
+
+def _local_batches(
+    items: list[tuple[str, Callable[[], bytes]]], account: Account
+) -> Iterator[tuple[list[tuple[str, Callable[[], bytes]]], list[RawMessage]]]:
+    """Messages read in batches of at most ``batch_size`` and BATCH_BYTES, as over IMAP."""
+    chunk: list[tuple[str, Callable[[], bytes]]] = []
+    raws: list[RawMessage] = []
+    weight = 0
+    for key, load in items:
+        data = load()
+        if chunk and (len(chunk) >= account.batch_size or weight + len(data) > BATCH_BYTES):
+            yield chunk, raws
+            chunk, raws, weight = [], [], 0
+        chunk.append((key, load))
+        raws.append(RawMessage(data=data, source=f"{account.name}/{key}"))
+        weight += len(data)
+    if chunk:
+        yield chunk, raws
 
 
 def _maildir_items(root: Path) -> list[tuple[str, Callable[[], bytes]]]:

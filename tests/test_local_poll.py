@@ -57,3 +57,16 @@ def test_the_readme_demo(tmp_path: Path, monkeypatch) -> None:
     out = run(Path("fixtures/demo.toml"), "events").output
     assert "nobody@example.net" in out and "example.org" in out
     assert (tmp_path / "demo.db").exists()
+
+
+def test_local_batches_are_bounded_by_count_and_bytes(monkeypatch) -> None:
+    from feedback import service
+    from feedback.config import Account
+
+    sizes = [3000, 3000, 3000, 10, 10, 10, 10]
+    items = [(str(i), (lambda n=n: b"x" * n)) for i, n in enumerate(sizes)]
+    monkeypatch.setattr(service, "BATCH_BYTES", 6500)
+    batches = list(service._local_batches(items, Account(name="a", mbox="x", batch_size=3)))
+    assert [[k for k, _ in chunk] for chunk, _ in batches] == [["0", "1"], ["2", "3", "4"], ["5", "6"]]
+    assert all(len(chunk) == len(raws) for chunk, raws in batches)
+    assert [r.data for _, raws in batches for r in raws] == [b"x" * n for n in sizes]
