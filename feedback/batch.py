@@ -7,11 +7,11 @@ serial run.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from .models import DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, FileRef, RawMessage, compress
@@ -19,8 +19,10 @@ from .models import DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, FileRef, Raw
 # Below this many messages a pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 256
 CHUNK = 32
-# Messages handed to the workers and not yet given back (memory bound).
+# Messages handed to the workers and not yet given back (memory bound), and
+# the bytes they may hold in this process.
 MAX_IN_FLIGHT = 1024
+MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024
 
 _config: ClassifierConfig = DEFAULT_CONFIG
 _render: Callable[[list[Event]], Any] | None = None
@@ -91,26 +93,71 @@ def classify_many(
     """Events of each message (or ``render(events)``, done in the worker), in input order."""
     workers = default_workers() if workers is None else workers
     it = iter(raws)
-    head = list(islice(it, PARALLEL_THRESHOLD))
-    if workers <= 1 or len(head) < PARALLEL_THRESHOLD:
-        for raw in _chain(head, it):
+    if workers <= 1:
+        for raw in it:
+            events = classify_item(raw, config)
+            yield render(events) if render is not None else events
+        return
+    head: list[RawMessage | FileRef] = []
+    weight = 0
+    for item in it:
+        head.append(item)
+        weight += _weight(item)
+        if len(head) >= PARALLEL_THRESHOLD or weight > MAX_BYTES_IN_FLIGHT:
+            break
+    else:
+        # A short run: starting a pool would cost more than it saves.
+        for raw in head:
             events = classify_item(raw, config)
             yield render(events) if render is not None else events
         return
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    # Pool.imap reads its input as fast as it can: a semaphore taken per
-    # message sent and given back per result keeps memory flat on any mailbox.
+    # Pool.imap reads its input as fast as it can: slots taken per message sent
+    # and given back per result, by count and by bytes held, keep memory flat on
+    # any mailbox, whatever its messages weigh.
     slots = threading.Semaphore(MAX_IN_FLIGHT)
+    held = threading.Condition()
+    weights: collections.deque[int] = collections.deque()
+    in_flight = [0]
+    # Set when the consumer stops early (`feedback parse | head`): the pool's
+    # feeder thread must not wait for slots that will never come back, or
+    # closing the pool (which joins that thread) would hang.
+    stopped = threading.Event()
 
     def bounded() -> Iterator[RawMessage | FileRef]:
-        for item in _chain(head, it):
-            slots.acquire()
+        for n, item in enumerate(_chain(head, it)):
+            while not slots.acquire(timeout=0.1):
+                if stopped.is_set():
+                    return
+            w = _weight(item)
+            with held:
+                # Wait only between chunks: the pool sends a chunk once it has
+                # all CHUNK items, so waiting inside one would wait for itself.
+                while (
+                    n % CHUNK == 0 and in_flight[0] and in_flight[0] + w > MAX_BYTES_IN_FLIGHT and not stopped.is_set()
+                ):
+                    held.wait(0.1)
+                in_flight[0] += w
+            if stopped.is_set():
+                return
+            weights.append(w)
             yield item
 
     with ctx.Pool(workers, initializer=_init, initargs=(config, render)) as pool:
-        for result in pool.imap(_work, bounded(), chunksize=CHUNK):
-            slots.release()
-            yield result
+        try:
+            for result in pool.imap(_work, bounded(), chunksize=CHUNK):
+                slots.release()
+                with held:
+                    in_flight[0] -= weights.popleft()
+                    held.notify_all()
+                yield result
+        finally:
+            stopped.set()
+
+
+def _weight(item: RawMessage | FileRef) -> int:
+    """Bytes an item holds in this process (a FileRef is read by the worker)."""
+    return len(item.data) if isinstance(item, RawMessage) else 0
 
 
 def _chain(head: list[RawMessage | FileRef], rest: Iterator[RawMessage | FileRef]) -> Iterator[RawMessage | FileRef]:

@@ -201,6 +201,7 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...
 
 BATCH = 500
 WINDOW = 4000  # stored messages held in memory at once while re-classifying
+WINDOW_BYTES = 64 * 1024 * 1024  # and the bytes they may take
 
 
 def _import(
@@ -451,10 +452,13 @@ def reprocess(
                 window.clear()
                 return done
 
+            held = 0
             for pair in store.stored_messages():
                 window.append(pair)
-                if len(window) >= WINDOW:
+                held += len(pair[1].data)
+                if len(window) >= WINDOW or held >= WINDOW_BYTES:
                     n += run_window()
+                    held = 0
             n += run_window()
             if batch:
                 n += store.replace_events(batch).messages

@@ -60,3 +60,37 @@ def test_readers_never_see_locked_during_a_large_import(tmp_path: Path) -> None:
     assert sum(lk for _, lk in results) == 0
     assert store.counts()["events"] == 3200 * 3
     assert feedback.is_suppressed(db, "ghost1@example.net")
+
+
+def test_classify_many_keeps_order_within_a_byte_bound(monkeypatch) -> None:
+    """Far more bytes than the bound allow in flight: every result comes, in order."""
+    from feedback import batch
+
+    monkeypatch.setattr(batch, "MAX_BYTES_IN_FLIGHT", 3 * 4096)
+    base = (MESSAGES / "qmail-userunknown.eml").read_bytes()
+    raws = [RawMessage(data=b"X-Seq: %d\n" % i + base + b"x" * 4096, source=str(i)) for i in range(300)]
+    out = list(batch.classify_many(raws, workers=2))
+    assert [evs[0].source for evs in out] == [str(i) for i in range(300)]
+    assert all(evs[0].reason == "userunknown" for evs in out)
+
+
+def test_parse_piped_into_head_exits(tmp_path: Path) -> None:
+    """The reader stops after one line: the pool's feeder must not wait forever for slots."""
+    import subprocess
+    import sys
+
+    from feedback import batch
+
+    data = (MESSAGES / "qmail-userunknown.eml").read_bytes()
+    for i in range(batch.MAX_IN_FLIGHT + 400):
+        (tmp_path / f"{i:05d}.eml").write_bytes(b"X-Seq: %d\n" % i + data)
+    exe = Path(sys.executable).parent / "feedback"
+    p = subprocess.Popen([str(exe), "parse", "--format", "jsonl", str(tmp_path)], stdout=subprocess.PIPE)
+    assert p.stdout is not None
+    assert p.stdout.readline().startswith(b"{")
+    p.stdout.close()
+    try:
+        p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise AssertionError("feedback parse kept running after its reader went away") from None

@@ -374,3 +374,16 @@ def test_database_errors_in_any_command_are_one_line(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["--db", str(db), "check", "a@example.net"])
     assert res.exit_code == 2 and "no such table: suppressed" in res.output
     assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_reprocess_stored_in_windows_bounded_by_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedback import cli
+
+    db = tmp_path / "f.db"
+    s = Store(str(db))
+    s.add_batch(items(*ALL))
+    before = s.counts()
+    monkeypatch.setattr(cli, "WINDOW_BYTES", 5000)  # a window of one or two messages
+    res = run(db, "reprocess", "--stored")
+    assert res.exit_code == 0 and f"{len(ALL)} stored messages re-classified" in res.output
+    assert Store(str(db)).counts() == before
