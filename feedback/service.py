@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import mailbox
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,10 +122,10 @@ def poll_account(
 BATCH_BYTES = 32 * 1024 * 1024
 
 
-def _batches(mb: Mailbox, uids: list[int], account: Account) -> Iterator[tuple[list[int], dict[int, int]]]:
+def _batches(mb: Mailbox, uids: Sequence[int], account: Account) -> Iterator[tuple[list[int], dict[int, int]]]:
     """UIDs in batches of at most ``batch_size`` messages and BATCH_BYTES, with their sizes."""
     for i in range(0, len(uids), account.batch_size):
-        window = uids[i : i + account.batch_size]
+        window = list(uids[i : i + account.batch_size])
         sizes = mb.sizes(window)
         batch: list[int] = []
         weight = 0

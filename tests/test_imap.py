@@ -430,7 +430,7 @@ def test_batches_are_bounded_by_bytes_too(tmp_path: Path, dovecot: Dovecot, monk
     mb = Mailbox(account)
     try:
         mb.select("INBOX")
-        uids = mb.uids_after(0)
+        uids = list(mb.uids_after(0))
         sizes = mb.sizes(uids)
         assert sorted(sizes) == uids and all(v > 0 for v in sizes.values())
         monkeypatch.setattr(service, "BATCH_BYTES", 3 * max(sizes.values()))
@@ -476,8 +476,10 @@ def test_quick_fetch_reader_matches_imapclient(tmp_path: Path, dovecot: Dovecot)
     mb = Mailbox(account)
     try:
         mb.select("INBOX")
-        uids = mb.uids_after(0)
-        assert len(uids) == n
+        uids = list(mb.uids_after(0))
+        assert len(uids) == n and uids == sorted(uids)
+        # "n:*" always answers the last message: only UIDs above n come back.
+        assert list(mb.uids_after(uids[-1])) == [] and list(mb.uids_after(uids[2])) == uids[3:]
         quick = {f.uid: (f.data, f.size, f.internaldate) for f in mb.fetch(uids[1:])}
         slow = mb.client.fetch(uids[1:], ["BODY.PEEK[]", "INTERNALDATE", "RFC822.SIZE"])
         assert sorted(quick) == sorted(slow) == uids[1:]

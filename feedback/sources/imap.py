@@ -16,7 +16,8 @@ import shlex
 import socket
 import ssl
 import subprocess
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,13 +176,23 @@ class Mailbox:
             raise MailboxError(f"account {self.account.name}: cannot open folder {folder} ({_why(exc)})") from None
         return int(info[b"UIDVALIDITY"])
 
-    def uids_after(self, last_uid: int) -> list[int]:
-        """UIDs above ``last_uid``, ascending ("n:*" always answers the last message: filtered)."""
+    def uids_after(self, last_uid: int) -> Sequence[int]:
+        """UIDs above ``last_uid``, ascending ("n:*" always answers the last message: filtered).
+
+        Kept as a compact array (4 bytes a UID) and read from imaplib's answer
+        line directly: imapclient's parser needs ~20 MB to list 100,000 UIDs.
+        """
         try:
-            uids = self.client.search(["UID", f"{last_uid + 1}:*"])
+            typ, data = self.client._imap.uid("SEARCH", f"UID {last_uid + 1}:*")
+            if typ != "OK":
+                raise IMAPClientError(f"SEARCH answered {typ}")
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: search failed ({_why(exc)})") from None
-        return sorted(u for u in uids if u > last_uid)
+        uids = array("L")
+        for line in data:
+            if isinstance(line, bytes):
+                uids.extend(u for u in (int(m.group()) for m in _NUMBER.finditer(line)) if u > last_uid)
+        return array("L", sorted(uids))
 
     def sizes(self, uids: list[int]) -> dict[int, int]:
         """UID -> RFC822.SIZE, from the server's index (no message is read)."""
@@ -321,6 +332,7 @@ def seqset(uids: list[int]) -> str:
     return ",".join(out)
 
 
+_NUMBER = re.compile(rb"\d+")
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _DATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
