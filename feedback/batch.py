@@ -92,11 +92,15 @@ def classify_many(
 ) -> Iterator[Any]:
     """Events of each message (or ``render(events)``, done in the worker), in input order."""
     workers = default_workers() if workers is None else workers
-    it = iter(raws)
-    if workers <= 1:
-        for raw in it:
+
+    def serial(items: Iterable[RawMessage | FileRef]) -> Iterator[Any]:
+        for raw in items:
             events = classify_item(raw, config)
             yield render(events) if render is not None else events
+
+    it = iter(raws)
+    if workers <= 1:
+        yield from serial(it)
         return
     head: list[RawMessage | FileRef] = []
     weight = 0
@@ -107,9 +111,7 @@ def classify_many(
             break
     else:
         # A short run: starting a pool would cost more than it saves.
-        for raw in head:
-            events = classify_item(raw, config)
-            yield render(events) if render is not None else events
+        yield from serial(head)
         return
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     # Pool.imap reads its input as fast as it can: slots taken per message sent

@@ -114,20 +114,17 @@ class _Lines:
 
 
 class _Parser:
-    __slots__ = ("input", "msgstack", "cur", "last", "types")
+    __slots__ = ("input", "msgstack", "cur", "last")
 
     def __init__(self, lines: list[str]) -> None:
         self.input = _Lines(lines)
         self.msgstack: list[Message] = []
         self.cur: Message | None = None
         self.last: Message | None = None
-        # Content type of each message read so far (computed once, as feedparser
-        # would find it each time it asks).
-        self.types: dict[int, str] = {}
 
     def new_message(self) -> Message:
         msg = Message(policy=compat32)
-        if self.cur is not None and self.types.get(id(self.cur)) == "multipart/digest":
+        if self.cur is not None and self.cur.__dict__.get(CTYPE) == "multipart/digest":
             msg.set_default_type("message/rfc822")
         if self.msgstack:
             self.msgstack[-1].attach(msg)
@@ -180,8 +177,8 @@ class _Parser:
                 headers.append(line)
             inp.i = i
         self.parse_headers(cur, headers)
+        # Computed once, where feedparser asks again each time it needs it.
         ctype = cur.get_content_type()
-        self.types[id(cur)] = ctype
         cur.__dict__[CTYPE] = ctype
         if ctype == "message/delivery-status":
             while True:
@@ -251,7 +248,7 @@ class _Parser:
                 self.parsegen()
                 last_msg = self.last
                 assert last_msg is not None
-                if self.types[id(last_msg)].startswith("multipart/"):
+                if last_msg.__dict__[CTYPE].startswith("multipart/"):
                     epilogue = last_msg.epilogue
                     if epilogue == "":
                         last_msg.epilogue = None

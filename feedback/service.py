@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import mailbox
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .batch import Classifier
 from .config import Account, Config
@@ -24,6 +25,7 @@ from .sources.local import maildir_files
 from .store import Checkpoint, Store
 
 Echo = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -122,23 +124,34 @@ def poll_account(
 BATCH_BYTES = 32 * 1024 * 1024
 
 
+def _by_weight(items: Iterable[T], weigh: Callable[[T], int], most: int) -> Iterator[list[T]]:
+    """Consecutive runs of ``items``, each at most ``most`` long and BATCH_BYTES heavy (one item may exceed it)."""
+    batch: list[T] = []
+    weight = 0
+    for item in items:
+        w = weigh(item)
+        if batch and (len(batch) >= most or weight + w > BATCH_BYTES):
+            yield batch
+            batch, weight = [], 0
+        batch.append(item)
+        weight += w
+    if batch:
+        yield batch
+
+
 def _batches(mb: Mailbox, uids: Sequence[int], account: Account) -> Iterator[tuple[list[int], dict[int, int]]]:
     """UIDs in batches of at most ``batch_size`` messages and BATCH_BYTES, with their sizes."""
     for i in range(0, len(uids), account.batch_size):
         window = list(uids[i : i + account.batch_size])
         sizes = mb.sizes(window)
-        batch: list[int] = []
-        weight = 0
-        for u in window:
-            # An oversized message is read as headers and first part only.
-            w = min(sizes.get(u, 0), account.max_message_size)
-            if batch and weight + w > BATCH_BYTES:
-                yield batch, sizes
-                batch, weight = [], 0
-            batch.append(u)
-            weight += w
-        if batch:
+        # An oversized message is read as headers and first part only.
+        weigh = functools.partial(_read_size, sizes, account.max_message_size)
+        for batch in _by_weight(window, weigh, len(window)):
             yield batch, sizes
+
+
+def _read_size(sizes: dict[int, int], limit: int, uid: int) -> int:
+    return min(sizes.get(uid, 0), limit)
 
 
 def _poll_imap(
@@ -348,19 +361,12 @@ def _local_batches(
     items: list[tuple[str, Callable[[], bytes]]], account: Account
 ) -> Iterator[tuple[list[tuple[str, Callable[[], bytes]]], list[RawMessage]]]:
     """Messages read in batches of at most ``batch_size`` and BATCH_BYTES, as over IMAP."""
-    chunk: list[tuple[str, Callable[[], bytes]]] = []
-    raws: list[RawMessage] = []
-    weight = 0
-    for key, load in items:
-        data = load()
-        if chunk and (len(chunk) >= account.batch_size or weight + len(data) > BATCH_BYTES):
-            yield chunk, raws
-            chunk, raws, weight = [], [], 0
-        chunk.append((key, load))
-        raws.append(RawMessage(data=data, source=f"{account.name}/{key}"))
-        weight += len(data)
-    if chunk:
-        yield chunk, raws
+    loaded = ((key, load, load()) for key, load in items)
+    for batch in _by_weight(loaded, lambda item: len(item[2]), account.batch_size):
+        yield (
+            [(key, load) for key, load, _ in batch],
+            [RawMessage(data=data, source=f"{account.name}/{key}") for key, _, data in batch],
+        )
 
 
 def _maildir_items(root: Path) -> list[tuple[str, Callable[[], bytes]]]:

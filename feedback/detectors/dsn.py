@@ -246,7 +246,8 @@ class DSNDetector:
         # The text part is read only where the machine part is thin or the
         # answer's wording needs the SMTP command ("user unknown" at DATA).
         thin = not diag or len(diag) < 20 or (status or "").endswith(".0.0")
-        wants_command = "unknown" in diag.lower() or "no such" in diag.lower() or "invalid" in diag.lower()
+        low = diag.lower()
+        wants_command = "unknown" in low or "no such" in low or "invalid" in low
         blocks = human() if thin or wants_command else {}
         extra = blocks.get((rcpt or "").lower(), "")
         if not extra and not diag:

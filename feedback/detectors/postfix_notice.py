@@ -55,18 +55,18 @@ class PostfixNoticeDetector:
                 command = text
                 continue
             reply = _REPLY.match(text)
-            if reply is None or reply.group(1) not in "245":
+            if reply is None:
                 continue
             rcpt = _RCPT.match(command)
             if reply.group(1) == "2":
                 if rcpt:
                     accepted.append(rcpt.group(1))
                 continue
-            verb = command.split(":")[0].split()[0].upper() if command.strip() else "CONN"
             if rcpt:
                 # A refused RCPT concerns that address; the session goes on.
                 findings.append(_finding(rcpt.group(1), text, "RCPT"))
                 continue
+            verb = command.split(":")[0].split()[0].upper() if command.strip() else "CONN"
             # A refusal at DATA or after it: every recipient the server had accepted.
             findings += [_finding(r, text, verb if verb in _VERBS else "DATA") for r in accepted]
             break

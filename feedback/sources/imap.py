@@ -188,11 +188,8 @@ class Mailbox:
                 raise IMAPClientError(f"SEARCH answered {typ}")
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: search failed ({_why(exc)})") from None
-        uids = array("L")
-        for line in data:
-            if isinstance(line, bytes):
-                uids.extend(u for u in (int(m.group()) for m in _NUMBER.finditer(line)) if u > last_uid)
-        return array("L", sorted(uids))
+        found = (int(m.group()) for line in data if isinstance(line, bytes) for m in _NUMBER.finditer(line))
+        return array("L", sorted(u for u in found if u > last_uid))
 
     def sizes(self, uids: list[int]) -> dict[int, int]:
         """UID -> RFC822.SIZE, from the server's index (no message is read)."""
@@ -337,6 +334,8 @@ _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _DATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
 _BODY_LITERAL = re.compile(rb"\bBODY\[\] \{\d+\}$")
+_FETCH_START = re.compile(rb"\d+ \(")  # "* n (..." of another message's FETCH
+_INTERNALDATE = re.compile(rb"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)")
 _MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), 1)}
 
 
@@ -371,7 +370,7 @@ def read_fetch(data: list[Any]) -> dict[int, dict[bytes, Any]]:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], bytes):
             flush()
             head, body, rest = item[0], bytes(item[1]), b""
-        elif isinstance(item, bytes) and head is not None and not re.match(rb"\d+ \(", item):
+        elif isinstance(item, bytes) and head is not None and not _FETCH_START.match(item):
             rest += item
         else:
             flush()
@@ -382,7 +381,7 @@ def read_fetch(data: list[Any]) -> dict[int, dict[bytes, Any]]:
 
 def internaldate(value: bytes) -> datetime.datetime | None:
     """RFC 3501 date-time ("27-Nov-2026 09:56:17 +0000") as an aware datetime, or None."""
-    m = re.match(rb"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)", value)
+    m = _INTERNALDATE.match(value)
     if m is None or m.group(2).lower().decode() not in _MONTHS:
         return None
     offset = datetime.timedelta(hours=int(m.group(8)), minutes=int(m.group(9)))
