@@ -1,0 +1,5 @@
+"""Placeholder: filled from the provider's published pages."""
+
+from .base import Receiver
+
+RECEIVER = Receiver(name="orange", hosts=(), domains=(), rules=())
