@@ -29,7 +29,7 @@ from .errors import StoreError
 from .models import BOUNCE, COMPLAINT, Event, RawMessage, compress
 from .policy import Policy
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -102,7 +102,12 @@ EVENT_COLUMNS: dict[str, str] = {
     "error": "TEXT",
     "trusted": "INTEGER NOT NULL DEFAULT 0",
 }
-_EVENT_NAMES = list(EVENT_COLUMNS)
+# Columns added after the first schema, each by its migration below (the
+# first migration creates EVENT_COLUMNS only).
+LATER_EVENT_COLUMNS: dict[str, str] = {
+    "final_recipient": "TEXT",  # 4
+}
+_EVENT_NAMES = list(EVENT_COLUMNS) + list(LATER_EVENT_COLUMNS)
 _RECIPIENT_KEY_AT = _EVENT_NAMES.index("recipient_key")
 _CORRELATION_AT = _EVENT_NAMES.index("correlation")
 _TRUSTED_AT = _EVENT_NAMES.index("trusted")
@@ -250,6 +255,10 @@ MIGRATIONS: list[str] = [
         target TEXT NOT NULL,
         PRIMARY KEY (account, folder, uidvalidity, uid)
     );
+    """,
+    # 4: a DSN's Final-Recipient beside the recipient we sent to (its Original-Recipient).
+    """
+    ALTER TABLE events ADD COLUMN final_recipient TEXT;
     """,
 ]
 
@@ -470,7 +479,7 @@ class Store:
 
     def _event_row(self, e: Event) -> list[Any]:
         """The values of EVENT_COLUMNS for one event, in order."""
-        row = [getattr(e, name, None) for name in EVENT_COLUMNS]
+        row = [getattr(e, name, None) for name in _EVENT_NAMES]
         row[_RECIPIENT_KEY_AT] = address_key(e.recipient) if e.recipient else None
         row[_CORRELATION_AT] = json.dumps(e.correlation, ensure_ascii=False) if e.correlation else None
         row[_TRUSTED_AT] = int(self.trusted(e))
