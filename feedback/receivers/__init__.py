@@ -39,6 +39,7 @@ MODULES: tuple[str, ...] = (
     "tencent",
     "netease",
     "naver",
+    "nttdocomo",
     "zoho",
     "godaddy",
 )
