@@ -17,6 +17,7 @@ ORIGINAL_MARKERS = re.compile(
     r"|--- below this line is a copy of the message"  # qmail, Yahoo
     r"|-+ ?(?:the )?original message (?:follows|headers?|was received)"  # Courier, Sendmail
     r"|original message (?:follows|headers? follows?)"
+    r"|original message (?:details|headers):?\s*$"  # Vade Secure (Earthlink)
     r"|-+ ?(?:message|headers) (?:follows|of the (?:original|returned) message)"
     r"|message headers follow"  # DragonFly
     r"|-+ ?returned message -+"

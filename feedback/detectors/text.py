@@ -24,7 +24,7 @@ import re
 
 from ..models import BOUNCE
 from ..original import find_marker
-from ..parse import ADDR_RE, Parsed, addresses, normalise_address
+from ..parse import ADDR_RE, Parsed, addresses, decode_header, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .autoreply import VACATION_SUBJECT
 from .base import Detection, Finding
@@ -45,7 +45,14 @@ DAEMON_LOCAL_WEAK = re.compile(
 )
 DAEMON_NAME = re.compile(
     r"mail delivery (?:subsystem|system|service|agent)|mailer[- ]daemon|postmaster|"
-    r"mail administrator|internet mail delivery",
+    r"mail administrator|internet mail delivery|"
+    # Exchange 5.5-2003 send their NDRs as "System Administrator" (Sisimai's
+    # Exchange2003 module reads the same layout).
+    r"system administrator|"
+    # Mail gateways that report failed deliveries under their product name:
+    # Trend Micro InterScan (VirusWall, Messaging Security Suite), Symantec
+    # AntiVirus for SMTP Gateways, McAfee WebShield, MailMarshal.
+    r"interscan|symantec[ _]anti-?virus|webshield|mailmarshal",
     re.I,
 )
 BOUNCE_SUBJECT = re.compile(
@@ -56,8 +63,11 @@ BOUNCE_SUBJECT = re.compile(
     r"failed delivery|message delivery failure|permanent error|delivery incomplete|"
     r"mail could not|mail system error|delayed mail|delivery delayed|"
     r"error sending|sending failed|message not delivered|notificaci[oó]n|"
-    r"zustellung|unzustellbar|non remis|non recapitable|"
-    r"メール|配送|エラー|不達|返送|Недостав|не может быть доставлено|доставлен",
+    r"zustellung|unzustellbar|non remis|non recapitable|delivery warning|"
+    r"メール|配送|エラー|不達|返送|Недостав|не может быть доставлено|доставлен|"
+    # Chinese (GB2312/GBK/Big5) notices of Coremail, Tencent and NetEase: "returned
+    # mail", "delivery failed", "could not be delivered".
+    r"退信|退回|投递失败|投遞失敗|发送失败|發送失敗|无法投递|無法投遞|未能送达|無法送達|无法送达",
     re.I,
 )
 PERMANENT_TEXT = re.compile(
@@ -94,7 +104,12 @@ def looks_like_bounce(msg: Parsed) -> bool:
     if null_sender and subj:
         return True
     weak = bool(local and DAEMON_LOCAL_WEAK.match(local))
-    return weak and (subj or null_sender) and _body_says_bounce(msg)
+    if weak:
+        return (subj or null_sender) and _body_says_bounce(msg)
+    # Gateways and site MTAs sign reports with an ordinary mailbox
+    # (Dsicspiibs.spi-internet@..., Symantec_AntiVirus_for_SMTP_Gateways@...):
+    # a bounce subject and a report sentence near the top together say so.
+    return subj and bool(_BODY_BOUNCE.search(msg.body_text[:1500]))
 
 
 _BODY_BOUNCE = re.compile(
@@ -102,7 +117,11 @@ _BODY_BOUNCE = re.compile(
     r"undeliverable|permanent error|following (?:address(?:es)?|recipients?) (?:failed|had)|returned to sender|"
     r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered|"
     r"invalid (?:user|recipient) address|no such user|user unknown|mailbox unavailable|mailbox is full|"
-    r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено",
+    r"(?:mail|message) has been returned|has been postponed|"
+    r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено|"
+    r"退信|投递失败|投遞失敗|无法投递|無法投遞|未能送达|未能成功送达|无法送达|無法送達|"
+    # French: "n'a pas pu être délivré/remis".
+    r"n'a pas pu (?:e|ê)tre (?:d(?:e|é)livr|remis)",
     re.I,
 )
 
@@ -136,13 +155,31 @@ def _parties(msg: Parsed) -> set[str]:
     for h in ("from", "to", "reply-to", "return-path", "sender", "cc", "delivered-to"):
         for a in addresses(msg.header(h)):
             out.add(a.lower())
-    return out
+    return out | _original_senders(msg)
+
+
+def _original_senders(msg: Parsed) -> set[str]:
+    """The returned message's envelope sender and author: ours, not a failed
+    recipient (Exim: "A message sent by <sender> could not be delivered")."""
+
+    def compute() -> set[str]:
+        from ..original import find_original
+
+        original = find_original(msg)
+        out: set[str] = set()
+        if original is not None:
+            for h in ("return-path", "from", "sender"):
+                out.update(a.lower() for a in addresses(decode_header(original.get(h))))
+        return out
+
+    return msg.memo("original-senders", compute)
 
 
 _HEAD_LINE = re.compile(
     r"^\s*(?:(?:[-*•|]|>+|\d+[.)])\s*)?(?:to:|recipient:|original recipient:|rcpt to:|address:|recipients?:|recipient address:|"
-    r"failed recipient:|destinataire:|target mail address:|(?:undeliverable|undelivered|delivery|failed) to:?|被送信者|宛先)?\s*[<\"'(]?"
-    r"([\w.!#$%&'*+/=?^`{|}~-]+@[^\s<>\"'(),;:]+?)[>\"')]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
+    r"failed recipient:|intended recipient:|destinataire:|target mail address:|(?:undeliverable|undelivered|delivery|failed) to:?|"
+    r"被送信者|宛先|收件人:?|收件人地址:?)?\s*[<\"'(\[]?"
+    r"([\w.!#$%&'*+/=?^`{|}~-]+@[^\s<>\"'(),;:\[\]]+?)[>\"')\]]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
     re.I,
 )
 
@@ -178,9 +215,14 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         labelled = bool(line[: m.start(1)].strip(" \t<>\"'(-*•|"))
         if addr.lower() in excluded and (labelled or not re.match(r"^>?\s*:?\s*$|^>?:", line[m.end(1) :])):
             continue
-        if re.match(r"\s*to:", line, re.I):
+        if re.match(r"\s*(?:[-*•]\s*)?to:", line, re.I):
             echoed.add(i)
         heads.append((i, addr, line[m.end(1) :]))
+    senders = _original_senders(msg)
+    if any(h[1].lower() not in senders for h in heads):
+        # A line naming the original's sender is the report quoting it, even
+        # in the bare-address layout that otherwise names a recipient.
+        heads = [h for h in heads if h[1].lower() not in senders]
     if echoed and len(echoed) < len(heads):
         # Exchange and others echo the original's "To:/Subject:/Sent:" above
         # the real list; a "To:" line counts only where nothing else names anyone.
@@ -262,7 +304,6 @@ class TextBounceDetector:
             # The report names nobody (Verizon, Apache James): the returned
             # message's own To is the recipient when it names exactly one.
             from ..original import find_original
-            from ..parse import decode_header
 
             original = find_original(msg)
             to = addresses(decode_header(original.get("to"))) if original is not None else []
