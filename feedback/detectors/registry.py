@@ -9,6 +9,7 @@ from .challenge import ChallengeResponseDetector
 from .dsn import DSNDetector, InlineDSNDetector, NestedDSNDetector
 from .exchange_legacy import ExchangeLegacyDetector
 from .googlegroups import GoogleGroupsDetector
+from .interscan import InterScanDetector
 from .mdn import MDNDetector
 from .postfix_notice import PostfixNoticeDetector
 from .sns import SNSDetector
@@ -27,6 +28,7 @@ DETECTORS: tuple[Detector, ...] = (
     GoogleGroupsDetector(),  # localized notices that name no error code
     PostfixNoticeDetector(),  # Postfix smtpd's transcript to the postmaster
     ExchangeLegacyDetector(),  # Exchange 5.5-2003 text NDRs (X.400 recipient lines too)
+    InterScanDetector(),  # Trend Micro InterScan gateways' own notices
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched
