@@ -38,7 +38,7 @@ from ..original import find_original
 from ..parse import Parsed, addresses, decode_header
 from .base import Detection, Finding
 from .dsn import DSN_TYPES, dsn_text, field_blocks, final_recipient, original_recipient
-from .text import DAEMON_LOCAL
+from .text import DAEMON_LOCAL, looks_like_bounce
 
 # Services whose own domain sends the challenge (see the module docstring).
 _SERVICE_DOMAINS = ("boxbe.com", "spamarrest.com")
@@ -57,13 +57,13 @@ _CHALLENGE = re.compile(
     re.I,
 )
 _AUTO_REPLIED = re.compile(r"^auto-replied", re.I)
+# A challenge is about the message we sent, which it holds.
+_YOUR_MESSAGE = re.compile(r"\byour (?:e-?mail |)(?:message|e-?mail|mail)\b", re.I)
 
 
 def _auto_marked(msg: Parsed) -> bool:
-    """RFC 3834 marks, a null envelope sender, or Precedence bulk/junk."""
+    """RFC 3834's auto-replied, or a null envelope sender."""
     if _AUTO_REPLIED.match(msg.header("auto-submitted")):
-        return True
-    if msg.header("precedence").lower() in ("bulk", "junk", "auto_reply"):
         return True
     rp = msg.header("return-path").strip()
     return rp == "<>" and "return-path" in {k.lower() for k in msg.msg.keys()}
@@ -112,8 +112,12 @@ class ChallengeResponseDetector:
         boxbe_dsn = service and any("x-boxbe-notice" in dsn_text(p).lower() for p in msg.parts_of_type(*DSN_TYPES))
         if not (tmda or boxbe_dsn or service and _CHALLENGE.search(body)):
             # Unknown products: only a message that declares itself an automatic
-            # reply and asks the sender to confirm, and is no delivery report.
-            if msg.parts_of_type(*DSN_TYPES) or not (_auto_marked(msg) and _CHALLENGE.search(body)):
+            # reply, asks the sender to confirm so that its message is
+            # delivered, and is no delivery report (an MTA's bounce quoting a
+            # remote "550 ... prove you are human" is a refusal: a bounce).
+            if msg.parts_of_type(*DSN_TYPES) or looks_like_bounce(msg):
+                return None
+            if not (_auto_marked(msg) and _CHALLENGE.search(body) and _YOUR_MESSAGE.search(body)):
                 return None
         rcpt = _protected_address(msg)
         return Detection(

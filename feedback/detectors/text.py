@@ -76,7 +76,7 @@ PERMANENT_TEXT = re.compile(
     r"unable to deliver|was not delivered|couldn'?t be delivered|delivery has failed",
 )
 TEMPORARY_TEXT = re.compile(
-    r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will retry|still trying|"
+    r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will continue to try|has been postponed|will retry|still trying|"
     r"not yet been delivered|has not been delivered yet|is still in (?:the )?queue|"
     r"warning: message|delivery attempts will continue|persistent",
 )
