@@ -44,6 +44,8 @@ FORMATS = [
     ("delivery-warning-postponed.eml", "bounce", {"avery@example.com"}, "text"),
     # Exim names the original's sender above the failed list: never a recipient.
     ("exim-generated-sender-line.eml", "bounce", {"terry@example.com"}, "text"),
+    # Exim's "(ultimately generated from X)": X is the address we sent to, as Original-Recipient.
+    ("exim-redirected-recipient.eml", "bounce", {"kit@example.com"}, "text"),
     # Non-English notices: French, and Chinese in GB2312 (subject RFC 2047, body base64).
     ("french-non-remis.eml", "bounce", {"camille@example.com"}, "text"),
     ("chinese-gb2312-notice.eml", "bounce", {"wei@example.net"}, "text"),
@@ -65,6 +67,15 @@ def test_original_and_final_recipient_are_both_kept():
     assert e.recipient == "reader@example.com"
     assert e.original_recipient == "reader@example.com"
     assert e.final_recipient == "reader@mailbox.example.net"
+
+
+def test_exim_redirect_keeps_both_addresses():
+    (e,) = classify_fixture("exim-redirected-recipient.eml")
+    assert (e.recipient, e.original_recipient, e.final_recipient) == (
+        "kit@example.com",
+        "kit@example.com",
+        "kit.personal@home.example.net",
+    )
 
 
 def test_final_recipient_when_the_original_is_no_internet_address():

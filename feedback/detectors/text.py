@@ -325,15 +325,34 @@ class TextBounceDetector:
                     diag = whole
             elif len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
                 diag = (diag + " " + whole).strip()
+            final = original_case.get(r, r)
+            sent_to = _generated_from(blocks.get(r, ""))
+            if sent_to and any(f.recipient == sent_to for f in findings):
+                continue
             findings.append(
                 Finding(
-                    recipient=original_case.get(r, r),
+                    # The address we sent to, as a DSN's Original-Recipient would give it.
+                    recipient=sent_to or final,
+                    original_recipient=sent_to,
+                    final_recipient=final if sent_to else None,
                     diagnostic=diag,
                     permanent=permanent,
                     action="failed" if permanent is not False else "delayed",
                 )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+# Exim names the address a failed one was redirected from (an alias, a
+# .forward): "(generated from X)", "(ultimately generated from X)" when there
+# were several steps. X is the top ancestor, the envelope recipient the
+# message came with (Exim's deliver.c, print_address_information()).
+_GENERATED_FROM = re.compile(r"\((?:ultimately )?generated from <?([^\s<>()]+@[^\s<>()]+?)>?\)", re.I)
+
+
+def _generated_from(block: str) -> str | None:
+    m = _GENERATED_FROM.search(block)
+    return normalise_address(m.group(1)) if m else None
 
 
 # Sentences an MTA appends to every report whatever the cause; left in, they
