@@ -140,3 +140,20 @@ def test_utf8_address_escapes():
 )
 def test_same_mailbox(orig, final, expected):
     assert same_mailbox(orig, final) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("GB2312", "系统退信"),
+        ("x-gbk", "投递失败"),
+        ("cp936", "无法投递"),
+        ("x-big5", "無法投遞"),
+        ("Big5", "系統退信"),
+    ],
+)
+def test_chinese_charset_labels(label, text):
+    from feedback.parse import decode_bytes
+
+    encoded = text.encode("big5" if "big5" in label.lower() else "gb2312")
+    assert decode_bytes(encoded, label) == text
