@@ -107,18 +107,25 @@ class ChallengeResponseDetector:
 
     def detect(self, msg: Parsed) -> Detection | None:
         tmda = msg.header("x-delivery-agent").lower().startswith("tmda")
-        body = msg.body_text[:6000]
         service = _service(msg)
-        boxbe_dsn = service and any("x-boxbe-notice" in dsn_text(p).lower() for p in msg.parts_of_type(*DSN_TYPES))
-        if not (tmda or boxbe_dsn or service and _CHALLENGE.search(body)):
+        if not (
+            tmda
+            or service
+            and (
+                any("x-boxbe-notice" in dsn_text(p).lower() for p in msg.parts_of_type(*DSN_TYPES))
+                or _CHALLENGE.search(msg.body_text[:6000])
+            )
+        ):
             # Unknown products: only a message that declares itself an automatic
             # reply, asks the sender to confirm so that its message is
             # delivered, and is no delivery report (an MTA's bounce quoting a
             # remote "550 ... prove you are human" is a refusal: a bounce).
-            if msg.parts_of_type(*DSN_TYPES) or looks_like_bounce(msg):
+            if not _auto_marked(msg) or msg.parts_of_type(*DSN_TYPES):
                 return None
-            if not (_auto_marked(msg) and _CHALLENGE.search(body) and _YOUR_MESSAGE.search(body)):
+            body = msg.body_text[:6000]
+            if not (_CHALLENGE.search(body) and _YOUR_MESSAGE.search(body)) or looks_like_bounce(msg):
                 return None
+        body = msg.body_text[:6000]
         rcpt = _protected_address(msg)
         return Detection(
             kind=AUTOREPLY,
