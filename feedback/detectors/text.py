@@ -312,7 +312,7 @@ class TextBounceDetector:
             return None
         whole = _condense(report)
         permanent = _permanence(report)
-        findings = []
+        findings: list[Finding] = []
         original_case = {a.lower(): a for a in addresses(report) + failed_hdr}
         for r in recipients:
             diag = blocks.get(r, "")
