@@ -157,3 +157,35 @@ def test_chinese_charset_labels(label, text):
 
     encoded = text.encode("big5" if "big5" in label.lower() else "gb2312")
     assert decode_bytes(encoded, label) == text
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "   ----- Unsent message follows -----",  # Sendmail v5
+        "--------RETURNED MAIL FOLLOWS--------",  # USA.NET webmail
+        "Original message as received is as follows:",
+        "The first 50 lines of your original message follow:",  # Exchange delivery warning
+        "   -- The header and top 20 lines of the message follows --",  # IMail
+        "--- The header of the original message is following. ---",  # GMX, KDDI
+    ],
+)
+def test_original_markers(marker):
+    from feedback.original import original_from_text
+
+    text = f"Delivery failed.\n\n{marker}\nFrom: news@example.org\nTo: sam@example.net\nMessage-ID: <m-1@example.org>\n\nHi\n"
+    original = original_from_text(text)
+    assert original is not None and original["message-id"] == "<m-1@example.org>"
+
+
+def test_quoted_header_that_lost_its_folding():
+    from feedback.original import original_from_text
+
+    text = (
+        "Delivery failed.\n\n--- The header of the original message is following. ---\n\n"
+        "Received: from [192.0.2.135] by mail.example.com (via\nHTTP); Sat, 29 Nov 2014 00:32:10 +0100\n"
+        "Message-ID: <m-2@example.org>\nTo: sam@example.net\n\nbody\n"
+    )
+    original = original_from_text(text)
+    assert original is not None
+    assert (original["message-id"], original["to"]) == ("<m-2@example.org>", "sam@example.net")
