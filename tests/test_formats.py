@@ -35,6 +35,7 @@ FORMATS = [
     ("challenge-tmda.eml", "autoreply", {"robin@example.net"}, "challenge"),
     ("challenge-boxbe-report.eml", "autoreply", {"casey@example.net"}, "challenge"),
     ("challenge-generic-verify.eml", "autoreply", {"drew@example.com"}, "challenge"),
+    ("challenge-spamarrest.eml", "autoreply", {"jane@example.com"}, "challenge"),
     # ... but an MTA's DSN of a remote "550 ... prove you are a human" is a refusal.
     ("dsn-confirmation-refused.eml", "bounce", {"jo@example.net"}, "dsn"),
     # Webmail and gateway notices in plain text, some signed by an ordinary mailbox.
@@ -92,7 +93,12 @@ def test_warning_notice_is_a_delay():
 
 
 def test_challenge_is_never_suppressing():
-    for file in ("challenge-tmda.eml", "challenge-boxbe-report.eml", "challenge-generic-verify.eml"):
+    for file in (
+        "challenge-tmda.eml",
+        "challenge-boxbe-report.eml",
+        "challenge-generic-verify.eml",
+        "challenge-spamarrest.eml",
+    ):
         (e,) = classify_fixture(file)
         assert e.bounce_type == "Transient"
 

@@ -106,16 +106,9 @@ class ChallengeResponseDetector:
     name = "challenge"
 
     def detect(self, msg: Parsed) -> Detection | None:
-        tmda = msg.header("x-delivery-agent").lower().startswith("tmda")
-        service = _service(msg)
-        if not (
-            tmda
-            or service
-            and (
-                any("x-boxbe-notice" in dsn_text(p).lower() for p in msg.parts_of_type(*DSN_TYPES))
-                or _CHALLENGE.search(msg.body_text[:6000])
-            )
-        ):
+        # TMDA's header, or a C/R service's own domain: these send nothing
+        # to a sender but challenges and their follow-ups.
+        if not (msg.header("x-delivery-agent").lower().startswith("tmda") or _service(msg)):
             # Unknown products: only a message that declares itself an automatic
             # reply, asks the sender to confirm so that its message is
             # delivered, and is no delivery report (an MTA's bounce quoting a
