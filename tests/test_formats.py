@@ -52,6 +52,8 @@ FORMATS = [
     ("chinese-gb2312-notice.eml", "bounce", {"wei@example.net"}, "text"),
     # A person's reply whose subject says "delivery failed" is no report.
     ("not-feedback-reply-delivery-failed.eml", "other", set(), None),
+    # Nor is a shop's notice that a parcel "could not be delivered": it names no mailbox.
+    ("not-feedback-parcel-not-delivered.eml", "other", set(), None),
 ]
 
 

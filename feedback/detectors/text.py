@@ -107,9 +107,18 @@ def looks_like_bounce(msg: Parsed) -> bool:
     if weak:
         return (subj or null_sender) and _body_says_bounce(msg)
     # Gateways and site MTAs sign reports with an ordinary mailbox
-    # (Dsicspiibs.spi-internet@..., Symantec_AntiVirus_for_SMTP_Gateways@...):
-    # a bounce subject and a report sentence near the top together say so.
-    return subj and bool(_BODY_BOUNCE.search(msg.body_text[:1500]))
+    # (Symantec AntiVirus for SMTP Gateways, site relays): a bounce subject,
+    # and near the top a report sentence followed by the address it is about
+    # ("could not be delivered to the following recipients: rcpt@...").
+    # A person's "delivery failed" about a parcel names no mailbox.
+    if not subj:
+        return False
+    head = msg.body_text[:1500]
+    said = _BODY_BOUNCE.search(head)
+    if said is None:
+        return False
+    parties = {a.lower() for h in ("from", "to", "reply-to", "sender") for a in addresses(msg.header(h))}
+    return any(a.lower() not in parties for a in addresses(head[said.start() : said.end() + 300]))
 
 
 _BODY_BOUNCE = re.compile(
