@@ -118,7 +118,7 @@ def looks_like_bounce(msg: Parsed) -> bool:
     if said is None:
         return False
     parties = {a.lower() for h in ("from", "to", "reply-to", "sender") for a in addresses(msg.header(h))}
-    return any(a.lower() not in parties for a in addresses(head[said.start() : said.end() + 300]))
+    return any(a.lower() not in parties for a in addresses(head[said.start() : said.end() + 160]))
 
 
 _BODY_BOUNCE = re.compile(
