@@ -65,8 +65,8 @@ BOUNCE_SUBJECT = re.compile(
     r"error sending|sending failed|message not delivered|notificaci[oó]n|"
     r"zustellung|unzustellbar|non remis|non recapitable|delivery warning|"
     r"メール|配送|エラー|不達|返送|Недостав|не может быть доставлено|доставлен|"
-    # Chinese (GB2312/GBK/Big5) notices of Coremail, Tencent and NetEase: "returned
-    # mail", "delivery failed", "could not be delivered".
+    # Chinese notices (GB2312/GBK/Big5, simplified and traditional): "returned
+    # mail" (Coremail's "系统退信"), "delivery failed", "could not be delivered".
     r"退信|退回|投递失败|投遞失敗|发送失败|發送失敗|无法投递|無法投遞|未能送达|無法送達|无法送达",
     re.I,
 )
@@ -126,10 +126,13 @@ _BODY_BOUNCE = re.compile(
     r"undeliverable|permanent error|following (?:address(?:es)?|recipients?) (?:failed|had)|returned to sender|"
     r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered|"
     r"invalid (?:user|recipient) address|no such user|user unknown|mailbox unavailable|mailbox is full|"
+    # USA.NET webmail: "The following mail has been returned"; Exchange's
+    # delivery warning: "Delivery of email to this address ... has been postponed".
     r"(?:mail|message) has been returned|has been postponed|"
+    # Chinese: the report sentences of the subjects above.
     r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено|"
     r"退信|投递失败|投遞失敗|无法投递|無法投遞|未能送达|未能成功送达|无法送达|無法送達|"
-    # French: "n'a pas pu être délivré/remis".
+    # French relays: "Votre message n'a pas pu être délivré/remis à".
     r"n'a pas pu (?:e|ê)tre (?:d(?:e|é)livr|remis)",
     re.I,
 )
