@@ -129,8 +129,8 @@ _BODY_BOUNCE = re.compile(
     # USA.NET webmail: "The following mail has been returned"; Exchange's
     # delivery warning: "Delivery of email to this address ... has been postponed".
     r"(?:mail|message) has been returned|has been postponed|"
-    # Chinese: the report sentences of the subjects above.
     r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено|"
+    # Chinese: the report sentences of the subjects above.
     r"退信|投递失败|投遞失敗|无法投递|無法投遞|未能送达|未能成功送达|无法送达|無法送達|"
     # French relays: "Votre message n'a pas pu être délivré/remis à".
     r"n'a pas pu (?:e|ê)tre (?:d(?:e|é)livr|remis)",
