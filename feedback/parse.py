@@ -11,6 +11,7 @@ import base64
 import binascii
 import codecs
 import email
+import email.errors
 import email.header
 import functools
 import quopri
@@ -142,7 +143,9 @@ def decode_header(value: object) -> str:
                     out.append(chunk)
             # decode_header drops the space between an encoded and a plain word
             text = "".join(out) if len(chunks) > 1 else out[0]
-        except (ValueError, IndexError, AssertionError, LookupError):
+        except (ValueError, IndexError, AssertionError, LookupError, email.errors.HeaderParseError):
+            # A truncated or corrupt encoded word ("=?utf-8?B?RGVs" with no
+            # end): the raw text is all there is.
             pass
     if "\n" in text:
         text = _UNFOLD.sub(" ", text)

@@ -197,3 +197,18 @@ def test_quoted_header_that_lost_its_folding():
     original = original_from_text(text)
     assert original is not None
     assert (original["message-id"], original["to"]) == ("<m-2@example.org>", "sam@example.net")
+
+
+def test_corrupt_encoded_word_subject_is_read_as_text():
+    from feedback.models import RawMessage
+    from feedback.pipeline import classify
+
+    raw = (
+        b"Return-Path: <>\nFrom: MAILER-DAEMON@mx.example.com\nTo: news@example.org\n"
+        # One base64 character: no whole byte, the stdlib's decoder raises.
+        b"Subject: Delivery failure =?utf-8?B?R?=\n\n"
+        b"Your message could not be delivered to the following recipients:\n\nsam@example.net\n"
+    )
+    (e,) = classify(RawMessage(data=raw, source="truncated"))
+    assert e.error is None
+    assert (e.kind, e.recipient) == ("bounce", "sam@example.net")
