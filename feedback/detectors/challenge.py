@@ -70,6 +70,10 @@ def _auto_marked(msg: Parsed) -> bool:
 
 
 def _service(msg: Parsed) -> bool:
+    """Sent by a C/R service, not by its MTA's postmaster: those hosts also
+    bounce mail for their users' mailboxes, and a bounce is a bounce."""
+    if msg.sender and DAEMON_LOCAL.match(msg.sender.split("@")[0]):
+        return False
     for h in ("from", "return-path", "sender"):
         for a in addresses(msg.header(h)):
             domain = a.rpartition("@")[2].lower()
