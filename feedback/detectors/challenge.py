@@ -6,7 +6,8 @@ delivered once the sender does. Sources:
 
 - TMDA (tmda.net): the challenge ("Please confirm your message") carries
   ``X-Delivery-Agent: TMDA/<version>`` and ``Auto-Submitted: auto-replied``
-  (TMDA's AutoResponse.py); its From is the protected address itself.
+  (TMDA's AutoResponse.py); its From is the protected address itself. Its
+  failure notices say ``auto-generated (failure)``: those refuse the message.
   Mail::DeliveryStatus::BounceParser skips the same header as a C/R autoreply.
 - Boxbe: notices from boxbe.com ("has been waitlisted ... add yourself to my
   Guest List"), as a multipart/report whose DSN names the protected address
@@ -110,9 +111,13 @@ class ChallengeResponseDetector:
     name = "challenge"
 
     def detect(self, msg: Parsed) -> Detection | None:
-        # TMDA's header, or a C/R service's own domain: these send nothing
-        # to a sender but challenges and their follow-ups.
-        if not (msg.header("x-delivery-agent").lower().startswith("tmda") or _service(msg)):
+        # TMDA's header (its failure notices, "auto-generated (failure)", are
+        # refusals and left to the bounce readers), or a C/R service's own
+        # domain: these send a sender nothing but challenges and follow-ups.
+        tmda = msg.header("x-delivery-agent").lower().startswith("tmda")
+        if tmda and msg.header("auto-submitted").lower().startswith("auto-generated"):
+            return None
+        if not (tmda or _service(msg)):
             # Unknown products: only a message that declares itself an automatic
             # reply, asks the sender to confirm so that its message is
             # delivered, and is no delivery report (an MTA's bounce quoting a
