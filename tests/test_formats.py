@@ -36,7 +36,9 @@ FORMATS = [
     ("challenge-boxbe-report.eml", "autoreply", {"casey@example.net"}, "challenge"),
     ("challenge-generic-verify.eml", "autoreply", {"drew@example.com"}, "challenge"),
     ("challenge-spamarrest.eml", "autoreply", {"jane@example.com"}, "challenge"),
-    # ... but a C/R service's own MTA bounces like any other,
+    # ... but TMDA's failure notice refuses the message (an expired dated address),
+    ("tmda-failure-notice.eml", "bounce", {"robin-dated-1706000000.ab12cd@example.net"}, "text"),
+    # a C/R service's own MTA bounces like any other,
     ("spamarrest-mailbox-bounce.eml", "bounce", {"gone@example.net"}, "text"),
     # and an MTA's DSN of a remote "550 ... prove you are a human" is a refusal.
     ("dsn-confirmation-refused.eml", "bounce", {"jo@example.net"}, "dsn"),
