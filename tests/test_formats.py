@@ -216,3 +216,20 @@ def test_corrupt_encoded_word_subject_is_read_as_text():
     (e,) = classify(RawMessage(data=raw, source="truncated"))
     assert e.error is None
     assert (e.kind, e.recipient) == ("bounce", "sam@example.net")
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("(ultimately generated from kit@example.com) host mx said: 550 ...", "kit@example.com"),  # Exim
+        ("(generated from kit@example.com) SMTP error ...", "kit@example.com"),  # Exim, one step
+        ("(expanded from <kit@example.com>): host mx.example.net[192.0.2.9] said: 550", "kit@example.com"),  # Postfix
+        ("(reason: 553 SPF fail) (expanded from: <Kit@example.com>)", "Kit@example.com"),  # Sendmail
+        ("(expanded from: example.com)", None),  # Sendmail naming a domain: no address
+        ("host mx said: 550 5.1.1 user unknown", None),
+    ],
+)
+def test_redirected_from(block, expected):
+    from feedback.detectors.text import _generated_from
+
+    assert _generated_from(block) == expected

@@ -331,7 +331,9 @@ class DSNDetector:
         low = diag.lower()
         wants_command = "unknown" in low or "no such" in low or "invalid" in low
         blocks = human() if thin or wants_command else {}
-        extra = blocks.get((rcpt or "").lower(), "")
+        # The text names the address the MTA last tried (Postfix: "<final>
+        # (expanded from <original>): host ... said: ...").
+        extra = blocks.get((final or "").lower(), "") or blocks.get((rcpt or "").lower(), "")
         if not extra and not diag:
             extra = report()
         if extra and thin:

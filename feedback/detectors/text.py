@@ -355,11 +355,15 @@ class TextBounceDetector:
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
 
 
-# Exim names the address a failed one was redirected from (an alias, a
-# .forward): "(generated from X)", "(ultimately generated from X)" when there
-# were several steps. X is the top ancestor, the envelope recipient the
-# message came with (Exim's deliver.c, print_address_information()).
-_GENERATED_FROM = re.compile(r"\((?:ultimately )?generated from <?([^\s<>()]+@[^\s<>()]+?)>?\)", re.I)
+# MTAs name the address a failed one was redirected from (an alias, a
+# .forward). Exim: "(generated from X)", "(ultimately generated from X)" when
+# there were several steps; X is the top ancestor, the envelope recipient the
+# message came with (Exim's deliver.c, print_address_information()). Postfix:
+# "<final> (expanded from <X>): ..." (bounce_notify_util.c, when the original
+# recipient differs); Sendmail: "(expanded from: <X>)".
+_GENERATED_FROM = re.compile(
+    r"\((?:(?:ultimately )?generated from|expanded from:?)\s+<?([^\s<>()]+@[^\s<>()]+?)>?\)", re.I
+)
 
 
 def _generated_from(block: str) -> str | None:
