@@ -72,14 +72,22 @@ def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, Any]) -
         ]
 
     origin = _origin(msg, detection, config)
+    senders = tuple(addresses(str(origin.get("original_from") or ""))) + tuple(
+        addresses(str(origin.pop("_return_path", "") or ""))
+    )
     events = []
     for f in detection.findings:
-        events.append(_event(f, detection, origin, error, base))
+        events.append(_event(f, detection, origin, error, base, senders))
     return events
 
 
 def _event(
-    f: Finding, d: Detection, origin: dict[str, object], error: str | None, base: dict[str, str | None]
+    f: Finding,
+    d: Detection,
+    origin: dict[str, object],
+    error: str | None,
+    base: dict[str, str | None],
+    senders: tuple[str, ...] = (),
 ) -> Event:
     kind = f.kind or d.kind
     fields: dict[str, object] = {
@@ -106,6 +114,9 @@ def _event(
             command=f.command,
             hint=f.reason,
             permanent_hint=f.permanent,
+            recipient=f.recipient,
+            remote_mta=f.remote_mta,
+            senders=senders,
         )
         fields.update(
             reason=v.reason,
@@ -182,6 +193,7 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
     o["original_to"] = oh("to")
     o["original_subject"] = oh("subject")
     o["original_date"] = oh("date")
+    o["_return_path"] = oh("return-path")
     o["feedback_id"] = feedback_id
     sid, region = ses_message_id(message_id)
     o["ses_message_id"] = sid

@@ -142,7 +142,16 @@ GOLDEN = [
     ("qmail-userunknown.eml", "nosuch@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
     ("exim-blocked.eml", "user@blocklisting.example.net", "bounce", "5.7.1", "blocked", "Transient", "General", "text"),
     ("exim-retry-timeout.eml", "late@slow.example.net", "bounce", "5.0.0", "expired", "Transient", "General", "text"),
-    ("sendmail-transcript.eml", "filterme@example.net", "bounce", "5.0.0", "filtered", "Transient", "General", "text"),
+    (
+        "sendmail-transcript.eml",
+        "filterme@example.net",
+        "bounce",
+        "5.0.0",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "text",
+    ),
     ("gmail-legacy-text.eml", "notthere@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
     (
         "googlegroups-rejected.eml",
@@ -401,7 +410,7 @@ SES_PROVIDER_ANSWERS = [
     # Exchange Online directory-based edge blocking
     ("5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", "userunknown", "Permanent"),
     # a filter's "user unknown" after DATA, under a generic status
-    ("5.0.0", "550 : User unknown", "filtered", "Transient"),
+    ("5.0.0", "550 : User unknown", "userunknown", "Permanent"),
     ("5.2.2", "552 5.2.2 The email account that you tried to reach is over quota.", "mailboxfull", "Transient"),
     ("4.2.2", "452 4.2.2 The email account that you tried to reach is over quota.", "mailboxfull", "Transient"),
     ("5.7.1", "550 5.7.1 Service unavailable, Client host [192.0.2.33] blocked using Spamhaus.", "blocked", "Transient"),
