@@ -257,5 +257,8 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
     original_from = addresses(str(o.get("original_from") or ""))
     # The original's From is the identity that sent it; the forwarded To (where SES
     # returned the feedback) answers when the original is missing.
-    o["identity"] = resolve_identity(config.identities, original_from[:1] + forwarded_to[:1])
+    # SES picks the identity from the original's From alone (an address identity before
+    # its domain, then parent domains); the forwarded To is only a stand-in when no
+    # original headers came back, never a second candidate that could outrank the From.
+    o["identity"] = resolve_identity(config.identities, original_from[:1] or forwarded_to[:1])
     return o

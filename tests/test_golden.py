@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.pipeline import ClassifierConfig
+from feedback.models import RawMessage
+from feedback.pipeline import ClassifierConfig, classify
 
-from .conftest import MESSAGES, classify_fixture
+from .conftest import MESSAGES, classify_fixture, fixture_bytes
 
 # (file, recipient, kind, status, reason, bounce_type, bounce_subtype, detector)
 GOLDEN = [
@@ -305,6 +306,30 @@ def test_ses_origin_fields():
     assert e.remote_mta == "mx.example.net"
     assert e.action == "failed"
     assert e.reply_code == "550"
+
+
+@pytest.mark.parametrize(
+    ("identities", "want"),
+    [
+        # The original's From decides, as SES picks: exact address, then domain, then parent domain.
+        (("news@example.org", "example.org"), "news@example.org"),
+        (("example.org", "returns@example.com"), "example.org"),
+        (("example.org", "news@example.org"), "news@example.org"),
+        # The forwarded To (where SES mailed the feedback) never outranks a From that is there.
+        (("returns@example.com",), None),
+    ],
+)
+def test_identity_from_the_originals_from(identities, want):
+    (e,) = classify_fixture("ses-bounce-userunknown.eml", ClassifierConfig(identities=identities))
+    assert e.identity == want
+
+
+def test_identity_falls_back_to_the_forwarded_to_without_original():
+    data = fixture_bytes("ses-bounce-userunknown.eml")
+    cut = data.index(b"Content-Type: message/rfc822")
+    raw = RawMessage(data=data[:cut], source="cut.eml")
+    (e,) = classify(raw, ClassifierConfig(identities=("example.org", "returns@example.com")))
+    assert e.original_from is None and e.identity == "returns@example.com"
 
 
 def test_ses_2011_region_is_us_east_1():
