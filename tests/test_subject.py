@@ -26,6 +26,7 @@ PARTIES = [
     # Our client: Postfix "Client host rejected", DNSBL refusals (RFC 5782)
     ("554 5.7.1 Client host rejected: cannot find your hostname", {}, S.HOST),
     ("550 5.1.0 blocked using zen.spamhaus.org", {}, S.HOST),
+    ("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", {}, S.HOST),
     # The receiving system failed: RFC 3464 X-Unix diagnostic, loops, local delivery agent
     ("user unknown", {"diagnostic_type": "X-Unix"}, S.SYSTEM),
     ("554 5.4.6 mail loop: too many hops; user unknown", {}, S.SYSTEM),

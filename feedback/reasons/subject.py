@@ -48,6 +48,8 @@ _HOST_STATEMENT = re.compile(
     r"\bclient host\b|\bblocked using\b|\b(?:dns)?rbl\b|\bdnsbl\b|spamhaus|spamcop|sorbs|barracudacentral"
     r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network)\b"
     r"|\breverse dns\b|\bptr record"
+    # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
+    r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
 )
 _SYSTEM_STATEMENT = re.compile(
     r"local delivery (?:agent )?fail|\b(?:mail|routing|forwarding|aliasing) loop|loops back to myself"
