@@ -196,6 +196,8 @@ def test_every_reason_the_tables_can_produce_is_tested():
         ("hostunknown", "5.1.2", "", "Permanent", "General"),
         ("notaccept", "5.3.2", "", "Permanent", "General"),
         ("notaccept", "4.3.2", "", "Transient", "General"),
+        ("userunknown", "4.1.1", "450 4.1.1 unverified address", "Transient", "General"),
+        ("hasmoved", "4.1.6", "", "Transient", "General"),
         ("suppressed", "5.1.1", "", "Permanent", "Suppressed"),
         ("suppressed", "5.1.1", "on the suppression list for your account", "Permanent", "OnAccountSuppressionList"),
         ("mailboxfull", "5.2.2", "", "Transient", "MailboxFull"),

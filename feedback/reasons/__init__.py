@@ -269,6 +269,10 @@ _SUBTYPE = {
 
 def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]:
     """(bounce_type, bounce_subtype) in SES's vocabulary for a reason."""
+    if reason in ("userunknown", "hasmoved", "hostunknown") and status and status.startswith("4"):
+        # A 4xx is a transient negative completion (RFC 5321 4.2.1): Postfix's
+        # "450 4.1.1 ... unverified address" could not verify the address now.
+        return TRANSIENT, "General"
     if reason in ("userunknown", "hasmoved"):
         return PERMANENT, "NoEmail"
     if reason == "hostunknown":
