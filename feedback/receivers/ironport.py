@@ -1,5 +1,41 @@
-"""Placeholder: filled from the provider's published pages."""
+"""Cisco Secure Email / IronPort (AsyncOS appliances; the cloud service's MX hosts are *.iphmx.com).
 
-from .base import Receiver
+AsyncOS answers for its customers' domains with default texts its
+documentation gives: a sender group of the Host Access Table that rejects
+poor SenderBase reputation ("554 ... Your access to this mail system has been
+rejected due to the sending MTA's poor reputation"; Cisco's note
+https://www.cisco.com/c/en/us/support/docs/security/email-security-appliance/200436-Identify-and-allow-poor-SenderBase-Reput.html),
+the SPF and DMARC verification profiles ("550 #5.7.1 SPF unauthorized mail is
+prohibited.", "#5.7.1 DMARC unauthenticated mail is prohibited"; AsyncOS
+Advanced Configuration Guide, Email Authentication), and the LDAP accept query,
+which refuses a recipient not found in the directory with "550 #5.1.0 Address
+rejected." (AsyncOS User Guide, LDAP Queries). That last one is read as a
+missing mailbox only on Cisco's own MX hosts (identified by host, not by the
+words), because the same words are also sent by other systems for relaying.
+"""
 
-RECEIVER = Receiver(name="ironport", hosts=(), domains=(), rules=())
+from __future__ import annotations
+
+from .base import Receiver, Rule
+
+SBRS = (
+    "https://www.cisco.com/c/en/us/support/docs/security/email-security-appliance/"
+    "200436-Identify-and-allow-poor-SenderBase-Reput.html"
+)
+AUTH = "Cisco IronPort AsyncOS for Email Advanced Configuration Guide, Email Authentication (SPF/DMARC reject text)"
+LDAP = "Cisco AsyncOS User Guide, LDAP Queries: Accept queries (default bounce '550 #5.1.0 Address rejected')"
+
+RULES: tuple[Rule, ...] = (
+    Rule(r"rejected due to the sending mta's poor reputation", "badreputation", SBRS),
+    Rule(r"spf unauthorized mail is prohibited|dmarc unauthenticated mail is prohibited", "authfailure", AUTH),
+    Rule(r"#5\.1\.0 address rejected", "userunknown", LDAP),
+)
+
+RECEIVER = Receiver(
+    name="ironport",
+    hosts=("iphmx.com",),
+    domains=(),
+    rules=RULES,
+    markers=("sending mta's poor reputation", "spf unauthorized mail is prohibited"),
+    source=SBRS,
+)
