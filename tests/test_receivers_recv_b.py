@@ -569,6 +569,9 @@ CASES: list[tuple[ModuleType, str | None, str, str, str]] = [
     ),
     (ironport, IPHMX_MX, "reader@example.com", "smtp; 550 #5.7.1 SPF unauthorized mail is prohibited.", "authfailure"),
     (ironport, IPHMX_MX, "reader@example.com", "smtp; 550 #5.1.0 Address rejected.", "userunknown"),
+    (ironport, IPHMX_MX, "reader@example.com", "smtp; 552 #5.3.4 message size exceeds limit", "mesgtoobig"),
+    (ironport, IPHMX_MX, "reader@example.com", "smtp; 421 Exceeded bad SMTP command limit", "syntaxerror"),
+    (ironport, IPHMX_MX, "reader@example.com", "smtp; 452 Too many recipients received this hour", "ratelimited"),
     # --- Trend Micro --------------------------------------------------------------
     (
         trendmicro,
