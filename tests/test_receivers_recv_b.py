@@ -608,6 +608,70 @@ def test_documented_reply_gives_provider_and_reason(case: tuple[ModuleType, str 
     assert rule.reason == reason
 
 
+# With no known host or domain (a customer's own domain and MX name), the
+# provider's own wording still identifies it.
+BY_MARKER: list[tuple[ModuleType, str, str]] = [
+    (
+        gmx,
+        "smtp; 554-IP address is block listed. 554 For explanation visit https://postmaster.gmx.net/en/case?c=r0201",
+        "blocked",
+    ),
+    (
+        tonline,
+        "smtp; 554 IP=192.0.2.10 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)",
+        "blocked",
+    ),
+    (
+        orange,
+        "smtp; 550 mwinf5c10 ME Service refuse. Veuillez essayer plus tard. OFR006_103 192.0.2.10 [103]",
+        "blocked",
+    ),
+    (free, "smtp; 421 Too many spams from your IP (192.0.2.10), please visit http://postmaster.free.fr/", "blocked"),
+    (
+        mailru,
+        "smtp; 550 spam message rejected. Please visit http://help.mail.ru/notspam-support/id?c=AbCd",
+        "spamdetected",
+    ),
+    (
+        tencent,
+        "smtp; 550 Mailbox not found. http://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728",
+        "userunknown",
+    ),
+    (
+        netease,
+        "smtp; 554 DT:SPM mta1, please see http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.10",
+        "spamdetected",
+    ),
+    (
+        naver,
+        "smtp; 421 4.3.2 Your IP(192.0.2.10) is filtered. You must register your IP to http://realip.naver.com",
+        "blocked",
+    ),
+    (mimecast, "smtp; 550 csi.mimecast.org Poor Reputation Sender.", "badreputation"),
+    (proofpoint, "smtp; 554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.10", "blocked"),
+    (
+        barracuda,
+        "smtp; 554 Client host blocked using Barracuda Reputation, http://www.barracudanetworks.com/reputation/?ip=192.0.2.10",
+        "blocked",
+    ),
+    (
+        ironport,
+        "smtp; 554 mail.example.org Your access to this mail system has been rejected due to the sending MTA's poor reputation.",
+        "badreputation",
+    ),
+    (trendmicro, "smtp; 550 Service unavailable; Client host [192.0.2.10] blocked using Trend Micro RBL+.", "blocked"),
+]
+
+
+@pytest.mark.parametrize("case", BY_MARKER, ids=[c[0].RECEIVER.name for c in BY_MARKER])
+def test_provider_wording_identifies_it_without_host_or_domain(case: tuple[ModuleType, str, str]) -> None:
+    module, text, reason = case
+    found = receiver_rule("dns; mail.example.org", "reader@example.org", fold(text))
+    assert found is not None
+    assert found[0] is module.RECEIVER
+    assert found[1].reason == reason
+
+
 # Replies that must not be read with these providers' tables: another
 # provider's host or domain, or a plain reply with nothing of theirs in it.
 NOT_THEIRS: list[tuple[ModuleType, str | None, str, str]] = [
