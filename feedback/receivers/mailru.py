@@ -21,7 +21,7 @@ from .base import Receiver, Rule
 
 NOTSPAM = "https://help.mail.ru/notspam-support"
 DMARC = "https://help.mail.ru/mail-help/postmaster/dmarc"
-MAILOUT = "https://mailout.ru/2015/09 (third-party list of Mail.ru replies; no Mail.ru page found)"
+MAILOUT = "https://mailout.ru/2015/09 (third-party list of Mail.ru replies, no Mail.ru page found)"
 
 RULES: tuple[Rule, ...] = (
     Rule(r"is unavailable: user not found", "userunknown", MAILOUT),

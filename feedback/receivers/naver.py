@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .base import Receiver, Rule
 
-REALIP = "http://realip.naver.com; https://puffinknight.tistory.com/102 (third-party list; no Naver page found)"
+REALIP = "http://realip.naver.com; https://puffinknight.tistory.com/102 (third-party list, no Naver page found)"
 
 RULES: tuple[Rule, ...] = (Rule(r"realip\.naver\.com", "blocked", REALIP),)
 
