@@ -31,7 +31,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import PERMANENT, TRANSIENT, UNDETERMINED
-from ..providers import provider_reason
 from ..receivers import receiver_rule
 from . import subject
 from .phrases import (
@@ -198,9 +197,6 @@ def _reason(
     if found is not None:
         receiver, rule = found
         return rule.reason, f"receiver {receiver.name}: /{rule.pattern}/", rule.source
-    by_provider = provider_reason(text)
-    if by_provider:
-        return by_provider, "receiver orange: its OFR_/LPN code", "Orange postmaster, Codes d'erreur"
     r = phrase_rule(text, TIER0) or phrase_rule(text, TIER1)
     if r is not None:
         if r.reason == "mesgtoobig" and status_reason(st) == "exceedlimit":

@@ -70,7 +70,7 @@ def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiv
             if host_matches(domain, r.domains):
                 return r
     for r in RECEIVERS:
-        if any(m in text for m in r.markers):
+        if any(m in text for m in r.markers) or (r.marker_rx is not None and r.marker_rx.search(text)):
             return r
     return None
 

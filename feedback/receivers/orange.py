@@ -84,4 +84,6 @@ RECEIVER = Receiver(
     # Orange's inbound MTAs name themselves "mwinf5c04" and the like in replies.
     markers=("mwinf",),
     source=ORANGE_PAGE,
+    # Their codes name them wherever the mail was relayed from.
+    marker_pattern=r"\b(?:ofr|lpn|ouk)(?:[a-z0-9]{3})?[_-]?\d{3}\b",
 )
