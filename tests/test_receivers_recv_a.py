@@ -219,7 +219,7 @@ ROWS: list[tuple[str, tuple[str | None, str], str, str]] = [
      "securityerror"),
     ("microsoft", EXO, "smtp; 552 5.3.4 Message size exceeds fixed maximum message size", "mesgtoobig"),
     ("microsoft", EXO, "smtp; 552 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient",
-     "exceedlimit"),
+     "mesgtoobig"),
     ("microsoft", EXO, "smtp; 550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message contains bare linefeeds",
      "contenterror"),
     ("microsoft", EXO, "smtp; 554 5.4.14 Hop count exceeded - possible mail loop ATTR34", "networkerror"),

@@ -33,7 +33,7 @@ RULES: tuple[Rule, ...] = (
     Rule(rf"{_MAIL} relay denied|invalid credentials for relay", "norelaying", SMTP_ERRORS),
     # Authentication (SPF, DKIM, DMARC) of our mail.
     Rule(r"spf record of the sending domain has one or more suspicious entries", "authfailure", SMTP_ERRORS),
-    Rule(r"not accepted due to domain's dmarc policy", "authfailure", SMTP_ERRORS),
+    Rule(rf"unauthenticated {_MAIL} from \S+ is not accepted due to domain's", "authfailure", SMTP_ERRORS),
     Rule(r"requires all senders to authenticate with either spf or dkim", "authfailure", SENDER_GUIDELINES),
     Rule(r"has an spf record with a hard fail policy", "authfailure", SMTP_ERRORS),
     Rule(
@@ -71,14 +71,14 @@ RULES: tuple[Rule, ...] = (
     Rule(r"due to the nature of the content or the links within", "spamdetected", SMTP_ERRORS),
     Rule(rf"likely unsolicited {_MAIL}", "spamdetected", SMTP_ERRORS),
     Rule(
-        r"content presents a potential security issue|illegal attachment on your message",
+        r"its content presents a potential|illegal attachment on your message",
         "policyviolation",
         SMTP_ERRORS,
     ),
     Rule(r"has a policy that prohibit(?:s|ed) the (?:e-?)?mail that you sent", "policyviolation", SMTP_ERRORS),
     Rule(r"with the same message-id:|that have the same message-id:", "policyviolation", SMTP_ERRORS),
     Rule(
-        r"not rfc ?5322 compliant|missing a valid address in the from: header|multiple addresses in the from: header"
+        r"not rfc ?5322 compliant|missing a valid address in (?:the )?from: header|multiple addresses in (?:the )?from: header"
         r"|missing a valid message-id: header|unicode character in a disallowed header"
         r"|encoded-word syntax is not permitted",
         "notcompliantrfc",

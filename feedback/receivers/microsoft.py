@@ -31,7 +31,8 @@ RULES: tuple[Rule, ...] = (
     Rule(r"resolver\.adr\.(?:ex|x400)?recipnotfound", "userunknown", EXS),
     Rule(r"resolver\.adr\.recipientnotfound|\b5\.1\.10 .{0,60}?recipient not found", "userunknown", EXO),
     Rule(r"\b5\.1\.1 bad destination mailbox address", "userunknown", EXO),
-    Rule(r"\b5\.5\.0 requested action not taken: mailbox unavailable", "userunknown", EXO),
+    # Older Hotmail MX send the same reply without the 5.5.0.
+    Rule(r"(?:\b550 |\b5\.5\.0 )requested action not taken: mailbox unavailable", "userunknown", EXO),
     Rule(r"\b5\.4\.1 (?:\S+ )?recipient address rejected: access denied", "userunknown", EXO),
     Rule(r"storedrv\.submit; invalid recipient address", "userunknown", EXS),
     Rule(
@@ -101,7 +102,7 @@ RULES: tuple[Rule, ...] = (
     ),
     # The message.
     Rule(r"message size exceeds fixed maximum message size", "mesgtoobig", EXS),
-    Rule(r"resolver\.rst\.recipsizelimit", "exceedlimit", EXS),
+    Rule(r"resolver\.rst\.recipsizelimit", "mesgtoobig", EXS),
     Rule(r"\b5\.6\.11 invalid characters|barelinefeedsareillegal|too many related errors", "contenterror", EXO),
     # Routing, expiry and Exchange's own state.
     Rule(r"routing loop detected|hop count exceeded - possible mail loop", "networkerror", EXO),
