@@ -282,6 +282,8 @@ ROWS: list[tuple[str, tuple[str | None, str], str, str]] = [
     ("comcast", COMCAST, "smtp; 554 resimta-po-01v.sys.comcast.net comcast 192.0.2.10 found on dynamic IP "
      "space. ES000010", "blocked"),
     ("comcast", COMCAST, "smtp; 421 resimta-po-01v.sys.comcast.net comcast Too many sessions opened", "toomanyconn"),
+    ("comcast", COMCAST, "smtp; 554 imta01.westchester.pa.mail.comcast.net comcast 192.0.2.10 Comcast BL006 "
+     "Blocked for spam. Please see http://help.comcast.net/content/faq/BL006", "blocked"),
     ("comcast", COMCAST, "smtp; 421 Reverse DNS failure : Try again later", "requireptr"),
     ("comcast", (None, "reader@comcast.net"), "smtp; 554 delivery error: dd This user doesn't have a comcast.net "
      "account (reader@comcast.net) [-5]", "userunknown"),

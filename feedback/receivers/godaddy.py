@@ -1,4 +1,4 @@
-"""GoDaddy email (Workspace Email) (inbound MX ``*.secureserver.net``).
+"""GoDaddy email (Professional Email, Workspace Email; inbound MX ``*.secureserver.net``).
 
 Error-code pages: "Fix rejected email with a bounce error",
 https://www.godaddy.com/help/fix-rejected-email-with-a-bounce-error-40685
