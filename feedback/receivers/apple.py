@@ -17,18 +17,18 @@ POSTMASTER = "https://support.apple.com/en-us/102322"
 SISIMAI = "Sisimai Rhost/Apple.pm, citing " + POSTMASTER
 
 RULES: tuple[Rule, ...] = (
-    Rule(r"\b5\.1\.1 (?:<\S+>: )?user does not exist|unknown or illegal alias", "userunknown", SISIMAI),
+    Rule(r"5\.1\.1 (?:<\S+>: )?user does not exist", "userunknown", SISIMAI),
+    Rule(r"unknown or illegal alias", "userunknown", SISIMAI),
     Rule(r"recipient no longer on server", "hasmoved", SISIMAI),
     Rule(r"inactive email address", "suspend", SISIMAI),
     Rule(r"user is over ?quota", "mailboxfull", SISIMAI),
     Rule(r"deferred due to excessive volume", "speeding", SISIMAI),
-    Rule(r"rejected due to \S+ dmarc policy|failing both spf and dkim", "authfailure", SISIMAI),
-    Rule(
-        r"rejected due to listing in spamhaus|domain present in the spamhaus|proofpoint\.com/dnsbl-lookup"
-        r"|esmtp not accepting connections",
-        "blocked",
-        SISIMAI,
-    ),
+    Rule(r"rejected due to \S+ dmarc policy", "authfailure", SISIMAI),
+    Rule(r"failing both spf and dkim", "authfailure", SISIMAI),
+    Rule(r"rejected due to listing in spamhaus", "blocked", SISIMAI),
+    Rule(r"domain present in the spamhaus", "blocked", SISIMAI),
+    Rule(r"proofpoint\.com/dnsbl-lookup", "blocked", SISIMAI),
+    Rule(r"esmtp not accepting connections", "blocked", SISIMAI),
     Rule(r"rejected due to local policy", "policyviolation", SISIMAI),
     Rule(r"sender address rejected", "rejected", SISIMAI),
     Rule(r"relay access denied", "norelaying", SISIMAI),

@@ -19,11 +19,14 @@ BLOCK_PAGE = "http://rbl.att.net/block_enduser.html"
 
 RULES: tuple[Rule, ...] = (
     Rule(r"\[suspend\] mailbox currently suspended", "suspend", BLOCK_PAGE),
-    Rule(r"\b521 \S+ is blocked|\bdnsbl:|abuse_rbl@abuse-att\.net|blocked by ldap:ou=rblmx", "blocked", BLOCK_PAGE),
+    Rule(r"521 \S+ is blocked", "blocked", BLOCK_PAGE),
+    Rule(r"dnsbl:", "blocked", BLOCK_PAGE),
+    Rule(r"abuse_rbl@abuse-att\.net", "blocked", BLOCK_PAGE),
+    Rule(r"blocked by ldap:ou=rblmx", "blocked", BLOCK_PAGE),
     Rule(r"unauthorized interface for", "blocked", BLOCK_PAGE),
-    Rule(r"\[permfail\] (?:\S+ )?requires valid sender domain", "rejected", BLOCK_PAGE),
+    Rule(r"requires valid sender domain", "rejected", BLOCK_PAGE),
     Rule(r"failure in dns look-?up", "requireptr", BLOCK_PAGE),
-    Rule(r"\b450 busy-+ ?please try again later", "toomanyconn", BLOCK_PAGE),
+    Rule(r"450 busy-+ ?please try again later", "toomanyconn", BLOCK_PAGE),
 ) + YAHOO_RULES
 
 RECEIVER = Receiver(

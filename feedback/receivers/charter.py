@@ -35,7 +35,7 @@ RULES: tuple[Rule, ...] = (
     Rule(rf"{_AUP}1530\b", "mesgtoobig", ERROR_CODES),
     Rule(rf"{_AUP}15[458]0\b", "speeding", ERROR_CODES),
     Rule(rf"{_AUP}1560\b", "policyviolation", ERROR_CODES),
-    Rule(r"\bsender rejected\b", "rejected", COX_SENDER),
+    Rule(r"sender rejected\b", "rejected", COX_SENDER),
 )
 
 RECEIVER = Receiver(

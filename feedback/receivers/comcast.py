@@ -19,13 +19,11 @@ POSTMASTER = "http://postmaster.comcast.net/mail-error-codes.html"
 
 RULES: tuple[Rule, ...] = (
     # ES000001/ES000010: dynamic/residential IP space; BL000000-BL000111 (older BL001-BL0010): block lists.
-    Rule(r"\bes0000[01][01]\b|\bbl0\d{2,5}\b", "blocked", ERROR_CODES),
+    Rule(r"es0000[01][01]\b", "blocked", ERROR_CODES),
+    Rule(r"bl0\d{2,5}\b", "blocked", ERROR_CODES),
     Rule(r"too many sessions opened", "toomanyconn", POSTMASTER),
-    Rule(
-        r"reverse dns failure|comcast requires that all mail servers must have a ptr record",
-        "requireptr",
-        POSTMASTER,
-    ),
+    Rule(r"reverse dns failure", "requireptr", POSTMASTER),
+    Rule(r"comcast requires that all mail servers must have a ptr record", "requireptr", POSTMASTER),
 ) + YAHOO_RULES
 
 RECEIVER = Receiver(

@@ -17,21 +17,29 @@ from .yahoo import RULES as YAHOO_RULES
 ERROR_CODES = "https://www.cox.com/residential/support/email-error-codes.html"
 
 RULES: tuple[Rule, ...] = (
-    Rule(r"aup#(?:cxbl|cdrbl|ipbl\d+)\b", "blocked", ERROR_CODES),
-    Rule(r"aup#cxdns\b|dns check failure - try again later|rejected - no rdns", "requireptr", ERROR_CODES),
+    Rule(r"aup#cxbl\b", "blocked", ERROR_CODES),
+    Rule(r"aup#cdrbl\b", "blocked", ERROR_CODES),
+    Rule(r"aup#ipbl\d+\b", "blocked", ERROR_CODES),
+    Rule(r"aup#cxdns\b", "requireptr", ERROR_CODES),
+    Rule(r"dns check failure - try again later", "requireptr", ERROR_CODES),
+    Rule(r"rejected - no rdns", "requireptr", ERROR_CODES),
     Rule(r"aup#cxsndr\b", "authfailure", ERROR_CODES),
     Rule(r"aup#cxsmtp\b", "rejected", ERROR_CODES),
-    Rule(r"aup#cxcnct\b|too many sessions from|message threshold exceeded", "toomanyconn", ERROR_CODES),
-    Rule(r"aup#cxmxrt\b|requested action aborted: try again later", "speeding", ERROR_CODES),
+    Rule(r"aup#cxcnct\b", "toomanyconn", ERROR_CODES),
+    Rule(r"too many sessions from", "toomanyconn", ERROR_CODES),
+    Rule(r"message threshold exceeded", "toomanyconn", ERROR_CODES),
+    Rule(r"aup#cxmxrt\b", "speeding", ERROR_CODES),
+    Rule(r"requested action aborted: try again later", "speeding", ERROR_CODES),
     Rule(r"aup#urlbl\d+\b", "spamdetected", ERROR_CODES),
-    Rule(r"cox too many bad commands from|too many invalid recipients", "blocked", ERROR_CODES),
+    Rule(r"cox too many bad commands from", "blocked", ERROR_CODES),
+    Rule(r"too many invalid recipients", "blocked", ERROR_CODES),
     Rule(r"attachment extension is forbidden", "policyviolation", ERROR_CODES),
     Rule(r"esmtp no data before greeting", "syntaxerror", ERROR_CODES),
     Rule(r"esmtp server temporarily not available", "systemerror", ERROR_CODES),
     # Cox requires the sender domain to resolve; the address named is ours.
-    Rule(r"\bsender rejected\b", "rejected", ERROR_CODES),
+    Rule(r"sender rejected\b", "rejected", ERROR_CODES),
     # "The intended recipient is not a valid Cox Email account."
-    Rule(r"\brecipient rejected\b", "userunknown", ERROR_CODES),
+    Rule(r"recipient rejected\b", "userunknown", ERROR_CODES),
 ) + YAHOO_RULES
 
 RECEIVER = Receiver(

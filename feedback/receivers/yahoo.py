@@ -23,23 +23,23 @@ RULES: tuple[Rule, ...] = (
     Rule(r"this user doesn't have an? [a-z0-9.-]+ account", "userunknown", ERROR_CODES),
     Rule(r"requested mail action aborted, mailbox not found", "userunknown", SISIMAI),
     # The mailbox exists but is closed.
-    Rule(r"delivery error: dd \S+ is no longer valid|this mailbox is disabled", "suspend", SISIMAI),
+    Rule(r"delivery error: dd \S+ is no longer valid", "suspend", SISIMAI),
+    Rule(r"this mailbox is disabled", "suspend", SISIMAI),
     Rule(r"user is receiving mail too quickly", "speeding", SISIMAI),
     # TS* deferrals: complaints, volume, reputation of our IP; TSS09/TSS11 permanent.
     Rule(r"will be permanently deferred", "blocked", SISIMAI),
-    Rule(
-        r"\[tss?\d+\]|temporarily deferred due to (?:unexpected volume or )?user complaints",
-        "badreputation",
-        ERROR_CODES,
-    ),
+    Rule(r"\[tss?\d+\]", "badreputation", ERROR_CODES),
+    Rule(r"temporarily deferred due to (?:unexpected volume or )?user complaints", "badreputation", ERROR_CODES),
     # Spamhaus listings of our IP ([BL21], [BL23]).
-    Rule(
-        r"\[bl\d+\]|because the ip is in spamhaus's list|not accepted from ip addresses on spamhaus", "blocked", SISIMAI
-    ),
+    Rule(r"\[bl\d+\]", "blocked", SISIMAI),
+    Rule(r"because the ip is in spamhaus's list", "blocked", SISIMAI),
+    Rule(r"not accepted from ip addresses on spamhaus", "blocked", SISIMAI),
     # Authentication failures.
-    Rule(r"requires all senders to authenticate|sender is unauthenticated", "authfailure", ERROR_CODES),
+    Rule(r"requires all senders to authenticate", "authfailure", ERROR_CODES),
+    Rule(r"sender is unauthenticated", "authfailure", ERROR_CODES),
     # PH* content blocks and other policy errors.
-    Rule(r"\[ph\d+\]|not accepted for policy reasons", "policyviolation", ERROR_CODES),
+    Rule(r"\[ph\d+\]", "policyviolation", ERROR_CODES),
+    Rule(r"not accepted for policy reasons", "policyviolation", ERROR_CODES),
     Rule(r"headers are not rfc compliant", "notcompliantrfc", ERROR_CODES),
     # Unresolvable RFC5321 / RFC5322 from domain: the sender's domain.
     Rule(r"unresolvable rfc\.?532[12]", "rejected", ERROR_CODES),

@@ -13,16 +13,17 @@ SPAM_REASONS = "https://www.zoho.com/mail/help/spam-reason.html"
 SISIMAI = "Sisimai Rhost/Zoho.pm, citing " + SPAM_REASONS
 
 RULES: tuple[Rule, ...] = (
-    Rule(r"\b5\.1\.1 user does not exist", "userunknown", SISIMAI),
+    Rule(r"5\.1\.1 user does not exist", "userunknown", SISIMAI),
     Rule(r"email rejected per dmarc policy", "authfailure", SPAM_REASONS),
     Rule(r"reason: email flagged as spam", "spamdetected", SPAM_REASONS),
-    Rule(r"email policy violation detected|mailbox delivery restricted by policy error", "policyviolation", SISIMAI),
+    Rule(r"email policy violation detected", "policyviolation", SISIMAI),
+    Rule(r"mailbox delivery restricted by policy error", "policyviolation", SISIMAI),
     # 541 5.4.1: the destination domain's own rules refuse the message.
     Rule(r"mail rejected by destination domain", "filtered", SISIMAI),
-    Rule(r"\bvirus \S+ detected by zoho mail", "virusdetected", SISIMAI),
+    Rule(r"virus \S+ detected by zoho mail", "virusdetected", SISIMAI),
     # Greylisting: "try again later" with no cause given.
     Rule(r"greylisted, try again after some time", "undefined", SISIMAI),
-    Rule(r"\b4\.3\.1 temporary system error", "systemerror", SISIMAI),
+    Rule(r"4\.3\.1 temporary system error", "systemerror", SISIMAI),
 )
 
 RECEIVER = Receiver(
