@@ -453,6 +453,18 @@ ROWS += [
      "try again. a1b2c3 - gsmtp", "systemerror"),
     ("google", WORKSPACE, "smtp; 452 4.5.3 Domain policy size per transaction exceeded, please try this "
      "recipient in a separate transaction. a1b2c3 - gsmtp", "systemerror"),
+    ("google", GMAIL, "smtp; 550-5.7.26 This mail is unauthenticated, which poses a security risk to the\n"
+     "550-5.7.26 sender and Gmail users, and has been blocked. The sender must\n550-5.7.26 authenticate with at "
+     "least one of SPF or DKIM. https://support.google.com/mail/answer/81126#authentication a1b2c3 - gsmtp",
+     "authfailure"),
+    ("google", GMAIL, "smtp; 550-5.7.26 The sender must authenticate with at least one of SPF or DKIM. For this\n"
+     "550-5.7.26 message, DKIM checks did not pass. a1b2c3 - gsmtp", "authfailure"),
+    ("google", GMAIL, "smtp; 550-5.7.27 This mail has been blocked because SPF does not pass. Gmail requires all\n"
+     "550-5.7.27 large senders to authenticate with SPF. a1b2c3 - gsmtp", "authfailure"),
+    ("google", GMAIL, "smtp; 550-5.7.28 This mail has been blocked because DKIM does not pass. Gmail requires all\n"
+     "550-5.7.28 large senders to authenticate with DKIM. a1b2c3 - gsmtp", "authfailure"),
+    ("google", GMAIL, "smtp; 550-5.7.25 The sending IP does not match the IP address of the hostname specified in\n"
+     "550-5.7.25 the pointer (PTR) record. a1b2c3 - gsmtp", "requireptr"),
     ("microsoft", (None, "reader@example.com"), "smtp; 550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
      "userunknown"),
     ("microsoft", (None, "reader@example.com"), "smtp; 550 5.1.1 RESOLVER.ADR.X400RecipNotFound; not found",

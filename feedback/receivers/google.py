@@ -38,6 +38,12 @@ RULES: tuple[Rule, ...] = (
     Rule(r"spf record of the sending domain has one or more suspicious entries", "authfailure", SMTP_ERRORS),
     Rule(r"mail from \S+ is not accepted due to domain's", "authfailure", SMTP_ERRORS),
     Rule(r"requires all senders to authenticate with either spf or dkim", "authfailure", SENDER_GUIDELINES),
+    # The 5.7.26 wording that points to the guidelines' #authentication section.
+    Rule(r"mail is unauthenticated, which poses a security risk", "authfailure", SENDER_GUIDELINES),
+    Rule(r"sender must authenticate with at least one of spf or dkim", "authfailure", SENDER_GUIDELINES),
+    # Older editions of the error page: 5.7.27 / 5.7.28 for large senders.
+    Rule(r"blocked because spf does not pass", "authfailure", SMTP_ERRORS),
+    Rule(r"blocked because dkim does not pass", "authfailure", SMTP_ERRORS),
     Rule(r"has an spf record with a hard fail policy", "authfailure", SMTP_ERRORS),
     Rule(r"authentication didn't pass", "authfailure", SMTP_ERRORS),
     Rule(r"didn't pass spf authentication", "authfailure", SMTP_ERRORS),
@@ -50,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"have a ptr record", "requireptr", SMTP_ERRORS),
     Rule(r"ptr record's forward dns entry", "requireptr", SMTP_ERRORS),
     Rule(r"ipv6 sending guidelines regarding ptr records", "requireptr", SMTP_ERRORS),
+    Rule(r"does not match the ip address of the hostname", "requireptr", SMTP_ERRORS),
     Rule(r"very low reputation of the sending", "badreputation", SMTP_ERRORS),
     Rule(r"ip not in whitelist for rcpt domain", "blocked", SMTP_ERRORS),
     Rule(r"not authorized to send e?mail directly to our servers", "blocked", SMTP_ERRORS),
