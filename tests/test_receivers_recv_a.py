@@ -484,6 +484,8 @@ ROWS += [
     ("microsoft", EXO, "smtp; 550 5.7.800 Access denied, banned sender", "blocked"),
     ("microsoft", EXO, "smtp; 550 5.7.513 Service unavailable, Client host [192.0.2.10] blocked", "blocked"),
     ("microsoft", EXO, "smtp; 550 5.7.506 Access denied, bad HELO", "blocked"),
+    ("microsoft", EXO, "smtp; 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP.",
+     "blocked"),
     ("microsoft", EXO, "smtp; 550 5.7.502 Access denied, banned sender", "rejected"),
     ("microsoft", EXO, "smtp; 550 5.1.7 Unknown sender address", "rejected"),
     ("microsoft", EXO, "smtp; 451 4.7.26 Access denied, a message sent over IPv6 [2001:db8::10] must pass either "

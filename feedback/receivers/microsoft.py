@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"access denied, rejected by recipient", "blocked", EXO),
     Rule(r"access denied, bad helo", "blocked", EXO),
     Rule(r"does not accept email over ipv6", "blocked", EXO),
+    Rule(r"access denied, traffic not accepted from this ip", "blocked", EXO),
     Rule(r"must have a reverse dns record", "requireptr", EXO),
     Rule(r"has exceeded permitted limits within", "speeding", EXO),
     Rule(r"rate limited due to ip reputation", "badreputation", SISIMAI),
