@@ -262,7 +262,7 @@ ROWS: list[tuple[str, tuple[str | None, str], str, str]] = [
     ("apple", ("dns; mx02.mail.icloud.com", "reader@me.com"), "smtp; 550 5.1.1 unknown or illegal alias: "
      "reader@me.com", "userunknown"),
     ("apple", ICLOUD, "smtp; 550 5.1.6 recipient no longer on server: reader@icloud.com", "hasmoved"),
-    ("apple", ICLOUD, "smtp; 550 5.1.1 <reader@icloud.com>: inactive email address", "suspend"),
+    ("apple", ICLOUD, "smtp; 550 5.1.1 <reader@icloud.com>: inactive email address", "userunknown"),
     ("apple", ICLOUD, "smtp; 552 5.2.2 <reader@icloud.com>: user is over quota", "mailboxfull"),
     ("apple", ICLOUD, "smtp; 421 4.7.1 Messages to reader@icloud.com deferred due to excessive volume. Try "
      "again later - https://support.apple.com/en-us/HT204137", "speeding"),

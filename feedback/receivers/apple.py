@@ -6,9 +6,11 @@ HT204137, the link its replies carry), gives the sending requirements the
 codes below refer to. The wordings and their meanings are from Sisimai's
 Rhost/Apple.pm, which cites that page; the table is kept small.
 
-"inactive email address" is ``suspend``, not ``userunknown``: iCloud lets a
-user deactivate an address (and Hide My Email aliases) without deleting
-the account, so the page gives no ground to call it nonexistent.
+"inactive email address" comes under 5.1.1 (RFC 3463: bad destination
+mailbox address) for an address its owner deactivated (an iCloud account, a
+Hide My Email alias): it takes no mail until reactivated, so it reads as
+``userunknown`` (Permanent), as Sisimai and SES read it. A reactivated
+address can be lifted with ``feedback unsuppress``.
 """
 
 from .base import Receiver, Rule
@@ -20,7 +22,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"5\.1\.1 (?:<\S+>: )?user does not exist", "userunknown", SISIMAI),
     Rule(r"unknown or illegal alias", "userunknown", SISIMAI),
     Rule(r"recipient no longer on server", "hasmoved", SISIMAI),
-    Rule(r"inactive email address", "suspend", SISIMAI),
+    Rule(r"inactive email address", "userunknown", SISIMAI),
     Rule(r"user is over ?quota", "mailboxfull", SISIMAI),
     Rule(r"deferred due to excessive volume", "speeding", SISIMAI),
     Rule(r"rejected due to \S+ dmarc policy", "authfailure", SISIMAI),
