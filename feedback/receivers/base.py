@@ -54,9 +54,3 @@ class Receiver:
     def __post_init__(self) -> None:
         if self.marker_pattern:
             object.__setattr__(self, "marker_rx", re.compile(self.marker_pattern))
-
-
-def host_matches(host: str, suffixes: tuple[str, ...]) -> bool:
-    """Whether ``host`` is one of ``suffixes`` or below one of them."""
-    host = host.lower().rstrip(".")
-    return any(host == s or host.endswith("." + s) for s in suffixes)
