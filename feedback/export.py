@@ -132,16 +132,17 @@ def _present(e: dict[str, Any], **names: str) -> dict[str, Any]:
     return {theirs: e[ours] for ours, theirs in names.items() if e.get(ours)}
 
 
-def _is_ip(v: Any) -> bool:
+def _ip(v: Any) -> str | None:
+    """An IP address as SES writes one (DSNs may bracket it), or None for a host name."""
+    text = str(v or "").strip().strip("[]")
     try:
-        ipaddress.ip_address(str(v))
+        return str(ipaddress.ip_address(text.removeprefix("IPv6:")))
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _detail(e: dict[str, Any]) -> dict[str, Any] | None:
-    """The type's own object (``bounce``, ``complaint`` ...) built from one stored event."""
+    """The type's own object (``bounce``, ``complaint``, ``delivery``) built from one stored event."""
     kind = e.get("kind")
     rcpt = e.get("recipient")
     if kind == "bounce":
@@ -161,8 +162,8 @@ def _detail(e: dict[str, Any]) -> dict[str, Any] | None:
         }
         if e.get("reporting_mta"):
             b["reportingMTA"] = f"dsn; {e['reporting_mta']}"
-        if _is_ip(e.get("remote_mta")):
-            b["remoteMtaIp"] = e["remote_mta"]
+        if _ip(e.get("remote_mta")):
+            b["remoteMtaIp"] = _ip(e.get("remote_mta"))
         return b
     if kind == "complaint":
         c: dict[str, Any] = {
@@ -183,39 +184,18 @@ def _detail(e: dict[str, Any]) -> dict[str, Any] | None:
             "smtpResponse": e.get("diagnostic_code") or "",
             "reportingMTA": e.get("reporting_mta") or "",
         }
-        if _is_ip(e.get("remote_mta")):
-            d["remoteMtaIp"] = e["remote_mta"]
+        if _ip(e.get("remote_mta")):
+            d["remoteMtaIp"] = _ip(e.get("remote_mta"))
         return d
-    # SES's own kinds come from SES's JSON; these are for files stored before it was kept.
-    if kind == "send":
-        return {}
-    if kind == "reject":
-        return {"reason": e.get("diagnostic_code") or "Bad content"}
-    if kind == "rendering_failure":
-        return {"errorMessage": e.get("diagnostic_code") or ""}
-    if kind == "delay":
-        dd: dict[str, Any] = {
-            "delayType": "Undetermined",
-            "delayedRecipients": [
-                {"emailAddress": rcpt, **_present(e, status="status", diagnostic_code="diagnosticCode")}
-            ]
-            if rcpt
-            else [],
-            "timestamp": iso_ms(e.get("arrival_date")) or _when(e),
-        }
-        expires = iso_ms(e.get("will_retry_until"))
-        if expires:
-            dd["expirationTime"] = expires
-        return dd
-    if kind in ("open", "click"):
-        return {"timestamp": iso_ms(e.get("arrival_date")) or _when(e), **_present(e, user_agent="userAgent")}
     return None
 
 
 def build(e: dict[str, Any], shape: str) -> dict[str, Any] | None:
     """The SES object for one stored event that SES did not tell us in JSON (None: no such SES type)."""
     kind = str(e.get("kind"))
-    if kind not in SES_NAMES or kind == "subscription" or (shape == "ses-json" and kind not in CLASSIC_KINDS):
+    # SES's own kinds (send, open ...) only ever come from SES's JSON, which is passed through;
+    # SES writes no bounce or delivery without a recipient.
+    if kind not in CLASSIC_KINDS or (kind != "complaint" and not e.get("recipient")):
         return None
     detail = _detail(e)
     if detail is None:
