@@ -637,5 +637,42 @@ def export(obj: Context, fmt: str, since: str | None, kind: str | None) -> None:
         store.close()
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--event", "event_id", type=int, help="Explain this stored event (its message must have been kept).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def explain(obj: Context, paths: tuple[str, ...], event_id: int | None, fmt: str) -> None:
+    """Why each event is what it is: detector, deciding rule and its source, parts and defects.
+
+    Give message files (.eml, mbox, Maildir) or --event ID for a stored event.
+    """
+    from .explain import explain as explain_message
+    from .explain import render_text
+
+    if bool(paths) == (event_id is not None):
+        raise UsageFailure("explain: give message files or --event ID, not both or neither")
+    cfg = obj.config().classifier
+    if event_id is not None:
+        store = obj.store()
+        try:
+            found = store.event_message(event_id)
+        finally:
+            store.close()
+        if found is None:
+            raise UsageFailure(f"explain: no stored event {event_id} with its message kept (keep_raw)")
+        raw, recipient, kind = found
+        report = explain_message(raw, cfg)
+        # The stored event is one of the message's: show that one.
+        report["events"] = [
+            e for e in report["events"] if e.get("recipient") == recipient and e.get("kind") == kind
+        ] or report["events"]
+        reports = [report]
+    else:
+        reports = [explain_message(m.load() if isinstance(m, FileRef) else m, cfg) for m in iter_paths(list(paths))]
+    for report in reports:
+        click.echo(json.dumps(report, ensure_ascii=False) if fmt == "json" else render_text(report), nl=fmt == "json")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

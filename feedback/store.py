@@ -737,6 +737,17 @@ class Store:
                 continue
             yield mid, RawMessage(data=zlib.decompress(row[2]), source=row[0] or "", received_at=row[1])
 
+    def event_message(self, event_id: int) -> tuple[RawMessage, str | None, str] | None:
+        """(message, recipient, kind) of a stored event whose message kept its bytes, or None."""
+        row = self.db.execute(
+            "SELECT m.source, m.received_at, m.raw, e.recipient, e.kind FROM events e"
+            " JOIN messages m ON m.id = e.message_id WHERE e.id = ?",
+            [event_id],
+        ).fetchone()
+        if row is None or row[2] is None:
+            return None
+        return RawMessage(data=zlib.decompress(row[2]), source=row[0] or "", received_at=row[1]), row[3], row[4]
+
     def replace_events(self, batch: list[tuple[int, list[Event]]]) -> BatchResult:
         """Swap stored messages' events for a new classification, in one transaction."""
         result = BatchResult()
