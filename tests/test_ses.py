@@ -522,8 +522,10 @@ def test_reprocess_stored_keeps_the_notifications(tmp_path: Path):
     run(db, "reprocess", str(MESSAGES))
 
     def shapes() -> list[dict]:
-        # Event ids are new after reclassifying; everything else is the same.
-        return [{k: v for k, v in o.items() if k != "feedback"} for o in exported(db, "ses-events")]
+        # SES's own objects (ours carry the storing time where a message has no date);
+        # event ids are new after reclassifying, everything else is the same.
+        objs = exported(db, "ses-events")
+        return [{k: v for k, v in o.items() if k != "feedback"} for o in objs if "sourceArn" in o["mail"]]
 
     before = shapes()
     with sqlite3.connect(db) as conn:
