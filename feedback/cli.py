@@ -16,7 +16,7 @@ from . import __version__
 from .batch import classify_many
 from .config import Config, ConfigError, database_path, load
 from .errors import StoreError
-from .export import ses_notification
+from .export import SHAPES, objects
 from .models import EVENT_FIELDS, KINDS, Event, FileRef, RawMessage
 from .sources.local import SourceError, iter_paths
 
@@ -580,6 +580,7 @@ STATS_TABLE = (
     "undetermined",
     "complaints",
     "sends",
+    "sends_from",
     "bounce_rate",
     "complaint_rate",
 )
@@ -613,24 +614,23 @@ def stats(obj: Context, since: str | None, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ses-json", "jsonl", "csv"]),
+    type=click.Choice(["ses-json", "ses-events", "jsonl", "csv"]),
     default="ses-json",
     show_default=True,
-    help="ses-json: SES notification objects, one per line.",
+    help="ses-json: SES feedback notifications (notificationType); ses-events: SES event publishing records"
+    " (eventType); one JSON object per line.",
 )
 @click.option("--since", help="Only events received on or after this date.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, kind: str | None) -> None:
-    """Export stored events: as SES notification objects, JSON lines or CSV."""
+    """Export stored events: as SES's own JSON, JSON lines or CSV."""
     store = obj.store()
     try:
         rows = store.events(since=since, kind=kind)
-        if fmt == "ses-json":
-            for r in rows:
-                n = ses_notification(r)
-                if n is not None:
-                    click.echo(json.dumps(n, ensure_ascii=False))
+        if fmt in SHAPES:
+            for n in objects(rows, store.event_notifications, fmt):
+                click.echo(json.dumps(n, ensure_ascii=False))
         else:
             write_rows(rows, fmt, EVENT_TABLE)
     finally:

@@ -14,7 +14,7 @@ from . import CLASSIFIER_VERSION
 from .detectors.base import Detection, Finding
 from .detectors.registry import DETECTORS
 from .identity import region_from, resolve_identity, ses_authenticated, ses_message_id
-from .models import BOUNCE, DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, RawMessage
+from .models import BOUNCE, DEFAULT_CONFIG, OTHER, SES_KINDS, ClassifierConfig, Event, RawMessage
 from .original import find_original
 from .parse import Parsed, addresses, header_of, parse
 from .reasons import decide, find_reply_code
@@ -95,6 +95,7 @@ def _classify(
                 kind=kind if detection is not None and detection.kind != BOUNCE else OTHER,
                 error=error,
                 detector=detection.detector if detection else None,
+                notification=detection.notification if detection else None,
                 **base,
             )
         ]
@@ -173,7 +174,10 @@ def _event(
         fields.update(reason="vacation", bounce_type="Transient", bounce_subtype="General")
     elif kind == "delivery":
         fields.update(reason="delivered", status=f.status)
+    elif kind in SES_KINDS:
+        fields.update(reason=f.reason, status=f.status, feedback_type=d.feedback_type, user_agent=d.user_agent)
     fields.update(origin)
+    fields["notification"] = d.notification
     if kind == "complaint" and d.source_ip:
         fields["source_ip"] = d.source_ip
     return Event(**fields, **base)  # type: ignore[arg-type]
@@ -249,7 +253,7 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
             corr[h] = v
     o["correlation"] = corr
     for k, v in d.origin.items():
-        if v and k != "headers_json":
+        if v:
             o[k] = v
     if o.get("ses_message_id") and not o.get("region"):
         o["region"] = region_from(str(o.get("feedback_id") or ""))
