@@ -790,7 +790,7 @@ class Store:
             params.append(since[:10])
         q += " ORDER BY b.day, b.identity"
         out = []
-        for ident, day, perm, trans, und, compl, bounces, sends in self.db.execute(q, params).fetchall():
+        for ident, day, perm, trans, und, compl, _bounces, sends in self.db.execute(q, params).fetchall():
             row = {
                 "identity": ident,
                 "day": day,
@@ -799,7 +799,8 @@ class Store:
                 "undetermined": und,
                 "complaints": compl,
                 "sends": sends,
-                "bounce_rate": round(bounces / sends, 5) if sends else None,
+                # SES's bounce rate counts hard bounces only.
+                "bounce_rate": round(perm / sends, 5) if sends else None,
                 "complaint_rate": round(compl / sends, 5) if sends else None,
             }
             out.append(row)
