@@ -553,10 +553,10 @@ class _Plot:
     def y(self, v: float) -> float:
         return self.top + self.ph - (min(v, self.ymax) / self.ymax) * self.ph
 
-    def frame(self, fmt: Callable[[float], str] = "{:g}".format) -> list[str]:
+    def frame(self, fmt: Callable[[float], str] = "{:g}".format, ticks: int = 4) -> list[str]:
         out = []
-        for k in range(5):
-            v = self.ymax * k / 4
+        for k in range(ticks + 1):
+            v = self.ymax * k / ticks
             y = self.y(v)
             out.append(f'<line class="grid" x1="{self.left}" x2="{self.w - self.right}" y1="{y:.1f}" y2="{y:.1f}"/>')
             out.append(f'<text class="tick" x="{self.left - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(fmt(v))}</text>')
@@ -584,7 +584,8 @@ def bar_chart(days: Sequence[str], series: Sequence[tuple[str, str, Sequence[int
     """Stacked bars per day: ``series`` = (name, colour, value per day)."""
     totals = [sum(s[2][i] for s in series) for i in range(len(days))]
     p = _Plot(days, _nice(max(totals, default=0) or 1))
-    out = p.frame()
+    # Counts are whole: gridlines at whole numbers (the scale is 1, 2, 2.5 or 5 times a power of ten).
+    out = p.frame(ticks=next(n for n in (4, 5, 2, 1) if (p.ymax / n).is_integer()))
     bw = max(1.0, p.step * 0.78)
     for i, day in enumerate(days):
         acc = 0
@@ -659,7 +660,7 @@ def heatmap(
     days: Sequence[str], rows: Sequence[tuple[str, str, Sequence[int]]], title: str, label_id: str, width: int = 1140
 ) -> str:
     """One row per (receiver, cause group), one cell per day, darker for more events."""
-    label_w, row_h, total_w = 250, 20, 56
+    label_w, row_h, total_w = 300, 20, 56
     p = _Plot(days, 1, width=width - total_w, height=len(rows) * row_h + 40, left=label_w)
     out: list[str] = []
     gmax = max((v for _, _, vals in rows for v in vals), default=1) or 1
@@ -751,6 +752,12 @@ def excerpt(diagnostic: str | None, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _reason_label(reason: str) -> str:
+    """ "userunknown (bad address)"; "blocked" alone where the group says it already."""
+    group = cause_group(reason)
+    return reason if group.startswith(reason) else f"{reason} ({group})"
+
+
 def _identity_section(d: IdentityData, st: Standing, days: list[str], window: int) -> str:
     slug = _slug(d.name)
     daily = [d.day(day) for day in days]
@@ -782,8 +789,7 @@ def _identity_section(d: IdentityData, st: Standing, days: list[str], window: in
     ranked = [r for r, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
     top, rest = ranked[:TOP_REASONS], ranked[TOP_REASONS:]
     reason_series = [
-        (f"{r} ({cause_group(r)})", REASON_PALETTE[i], [d.reasons.get((day, r), 0) for day in days])
-        for i, r in enumerate(top)
+        (_reason_label(r), REASON_PALETTE[i], [d.reasons.get((day, r), 0) for day in days]) for i, r in enumerate(top)
     ]
     if rest:
         reason_series.append(
@@ -968,7 +974,8 @@ def render(data: ReportData) -> str:
         f"SES reviews an account at {pct(BOUNCE_REVIEW)} hard bounces or {pct(COMPLAINT_REVIEW)} complaints of "
         f"the mail sent, and may pause it at {pct(BOUNCE_PAUSE)} or {pct(COMPLAINT_PAUSE)}; the marks on each bar "
         "are those two levels. <em>Since</em>: the first day of the run of days the rate has been past the level "
-        "(past half of it for <em>watch</em>).</p>"
+        "(past half of it for <em>watch</em>); the causes and receivers count from that day, else over the "
+        f"{data.window} days.</p>"
         '<table class="standing"><thead><tr><th scope="col">identity</th><th scope="col">status</th>'
         '<th scope="col">since</th><th scope="col">hard-bounce rate</th><th scope="col">complaint rate</th>'
         '<th scope="col">main causes</th><th scope="col">main receivers: cause</th></tr></thead><tbody>'
@@ -1013,8 +1020,10 @@ def render(data: ReportData) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>feedback report {data.start} to {data.end}</title><style>{STYLE}</style></head>"
     )
+    same_year = data.start[:4] == data.end[:4]
     intro = (
-        f"<h1>Bounces and complaints, {_e(_short(data.start))} to {_e(_short(data.end))} {data.end[:4]}</h1>"
+        f"<h1>Bounces and complaints, {_e(_short(data.start))}{'' if same_year else ' ' + data.start[:4]}"
+        f" to {_e(_short(data.end))} {data.end[:4]}</h1>"
         f'<p class="sub">{len(data.identities)} identities · {len(days)} days'
         + (f" · database {_e(data.database)}" if data.database else "")
         + (f" · generated {_e(data.generated_at)}" if data.generated_at else "")

@@ -83,7 +83,9 @@ def _bounce(
         )
 
 
-def events_for(end: datetime.date, days: int, scale: float, seed: int) -> tuple[list[Event], dict[tuple[str, str], int]]:
+def events_for(
+    end: datetime.date, days: int, scale: float, seed: int
+) -> tuple[list[Event], dict[tuple[str, str], int]]:
     """The story's events and the sends table's rows, ``scale`` times the volume."""
     rng = random.Random(seed)
     out: list[Event] = []
@@ -133,7 +135,9 @@ def events_for(end: datetime.date, days: int, scale: float, seed: int) -> tuple[
 
         # billing@example.com: deliveries reported by SES, no sends table.
         delivered = poisson(40)
-        for ev in _bounce(rng, "billing@example.com", day, delivered, "delivery", None, "delivered", "corp.example.net"):
+        for ev in _bounce(
+            rng, "billing@example.com", day, delivered, "delivery", None, "delivered", "corp.example.net"
+        ):
             out.append(ev)
         out += _bounce(rng, "billing@example.com", day, poisson(0.3), "bounce", "Permanent", "hostunknown", "corp.example.net")  # fmt: skip
         out += _bounce(rng, "billing@example.com", day, poisson(0.05), "complaint", None, "feedback", "gmail.example")  # fmt: skip
@@ -152,7 +156,9 @@ def build(path: str, end: str, days: int = 42, scale: float = 1.0, seed: int = 1
         # One feedback message per event, as SES sends one DSN per bounced recipient.
         pending: list[tuple[RawMessage, list[Event]]] = []
         for e in events:
-            pending.append((RawMessage(data=e.message_sha256.encode() if e.message_sha256 else b"", source="report-test"), [e]))
+            pending.append(
+                (RawMessage(data=e.message_sha256.encode() if e.message_sha256 else b"", source="report-test"), [e])
+            )
             if len(pending) >= batch:
                 store.add_batch(pending)
                 pending.clear()

@@ -57,7 +57,10 @@ def write(db: Path, events: list[Event], sends: dict[tuple[str, str], int] | Non
     try:
         s.add_batch([(RawMessage(data=e.message_sha256.encode(), source="t"), [e]) for e in events if e.message_sha256])
         with sqlite3.connect(db) as conn:
-            conn.executemany("INSERT INTO sends (identity, day, count) VALUES (?, ?, ?)", [(i, d, n) for (i, d), n in (sends or {}).items()])
+            conn.executemany(
+                "INSERT INTO sends (identity, day, count) VALUES (?, ?, ?)",
+                [(i, d, n) for (i, d), n in (sends or {}).items()],
+            )
     finally:
         s.close()
 
@@ -82,7 +85,10 @@ def counted(tmp_path: Path) -> Path:
         # A, 03-04: 6 Permanent userunknown at x.example
         *[ev(A, "2024-03-04", rcpt=f"q{i}@x.example") for i in range(6)],
         # B, 03-04: 8 deliveries, 2 Permanent at x.example, 1 complaint
-        *[ev(B, "2024-03-04", kind="delivery", btype=None, reason="delivered", rcpt=f"d{i}@w.example") for i in range(8)],
+        *[
+            ev(B, "2024-03-04", kind="delivery", btype=None, reason="delivered", rcpt=f"d{i}@w.example")
+            for i in range(8)
+        ],
         ev(B, "2024-03-04", rcpt="r1@x.example"),
         ev(B, "2024-03-04", rcpt="r2@x.example"),
         ev(B, "2024-03-04", kind="complaint", reason="feedback", rcpt="c2@w.example", hour=11),
@@ -239,7 +245,9 @@ def test_rendered_charts_and_tables_carry_the_numbers(counted: Path) -> None:
     assert "blocklist.example" not in page
     # Standing table: B past the pause level, A past review since 03-01.
     assert re.search(r'href="#id-b-example-com">b\.example\.com</a></th><td><span class="badge pause">', page)
-    assert re.search(r'href="#id-a-example-com">a\.example\.com</a></th><td><span class="badge review">.*?2024-03-01', page)
+    assert re.search(
+        r'href="#id-a-example-com">a\.example\.com</a></th><td><span class="badge review">.*?2024-03-01', page
+    )
 
 
 def test_the_page_loads_nothing_from_anywhere(counted: Path) -> None:
@@ -301,7 +309,10 @@ def test_stats_check_flags_exactly_the_identities_over_a_level(tmp_path: Path) -
         # over.example: 6 of 100 hard-bounce (6% > 5%); under.example: 4 of 100; complainer: 2 of 1000 (0.2%).
         events += [ev("over.example", day, rcpt=f"o{back}-{i}@x.example") for i in range(6)]
         events += [ev("under.example", day, rcpt=f"u{back}-{i}@x.example") for i in range(4)]
-        events += [ev("complainer.example", day, kind="complaint", reason="feedback", rcpt=f"c{back}-{i}@x.example") for i in range(2)]
+        events += [
+            ev("complainer.example", day, kind="complaint", reason="feedback", rcpt=f"c{back}-{i}@x.example")
+            for i in range(2)
+        ]
         sends.update({("over.example", day): 100, ("under.example", day): 100, ("complainer.example", day): 1000})
     # Ten days ago, under.example had a bad day: outside the last 7 days, it does not count.
     events += [ev("under.example", today_minus(10), rcpt=f"old{i}@x.example") for i in range(50)]
@@ -331,3 +342,13 @@ def test_stats_bounce_rate_counts_hard_bounces_only(counted: Path) -> None:
     rows = json.loads(run(counted, "stats", "--format", "json").output)
     (r,) = [x for x in rows if x["identity"] == A and x["day"] == "2024-03-01"]
     assert r["bounce_rate"] == 0.02 and r["complaint_rate"] == 0.01  # 2 Permanent (not the Transient) of 100
+
+
+def test_every_package_is_installed() -> None:
+    """`pip install .` (the README's first command) ships every package the report imports, feedback.receivers too."""
+    import tomllib
+
+    root = FIXTURES.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "feedback").rglob("__init__.py")}
+    assert found == listed
