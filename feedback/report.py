@@ -39,6 +39,7 @@ BASELINE_WINDOWS = 4  # earlier windows a jump is measured against, without send
 # Without send counts, a jump is at least double the earlier windows' average and at least this many more:
 # complaints weigh 50 times more than bounces in SES's eyes, so fewer of them count.
 JUMP_MIN = {"permanent": 10, "complaints": 3}
+REFUSALS_MIN = 10  # sender-side refusals by one receiver in a window before it counts as "started refusing us"
 
 # What a reason says about who refused: the address, the mailbox, or us (the sender-side
 # reasons of feedback.store, which never suppress an address).
@@ -336,6 +337,9 @@ class Standing:
     since: str | None = None
     causes: list[tuple[str, int]] = field(default_factory=list)
     receivers: list[tuple[str, str, int]] = field(default_factory=list)
+    # Receivers that started refusing us (our IP or domain, content, authentication, rate) in the window:
+    # (receiver, cause group, events in the window, first day).
+    new_refusals: list[tuple[str, str, int, str]] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -462,7 +466,33 @@ def standing(d: IdentityData, end: str, window: int = WINDOW) -> Standing:
                     st.since = day
                     break
     st.causes, st.receivers = causes(d, st.since or start, end)
+    st.new_refusals = new_refusals(d, end, window)
     return st
+
+
+def new_refusals(d: IdentityData, end: str, window: int) -> list[tuple[str, str, int, str]]:
+    """Receivers refusing us for a sender-side cause in the ``window`` days to ``end`` that hardly did before:
+    at least REFUSALS_MIN events, and at least three times their average over the earlier windows."""
+    start = shift(end, -(window - 1))
+    before = shift(start, -window * BASELINE_WINDOWS)
+    now: Counter[tuple[str, str]] = Counter()
+    earlier: Counter[tuple[str, str]] = Counter()
+    first: dict[tuple[str, str], str] = {}
+    for (rcv, group, day), n in d.receivers.items():
+        if group not in REFUSING_US:
+            continue
+        if start <= day <= end:
+            now[(rcv, group)] += n
+            if day < first.get((rcv, group), "9999"):
+                first[(rcv, group)] = day
+        elif before <= day < start:
+            earlier[(rcv, group)] += n
+    found = [
+        (rcv, group, n, first[(rcv, group)])
+        for (rcv, group), n in now.items()
+        if n >= REFUSALS_MIN and n >= 3 * earlier[(rcv, group)] / BASELINE_WINDOWS
+    ]
+    return sorted(found, key=lambda r: (-r[2], r[0], r[1]))
 
 
 def _since_rate(d: IdentityData, end: str, window: int, metric: str, threshold: float) -> str | None:
@@ -696,7 +726,7 @@ def heatmap(
 
 def gauge(rate: float | None, review: float, pause: float, label: str) -> str:
     """A small horizontal bar: the rate on a scale to past the pause level, marks at review and pause."""
-    w, h = 220, 26
+    w, h = 150, 26
     if rate is None:
         return ""
     scale = max(pause * 1.25, rate * 1.05)
@@ -755,7 +785,7 @@ def excerpt(diagnostic: str | None, limit: int = 160) -> str:
 def _reason_label(reason: str) -> str:
     """ "userunknown (bad address)"; "blocked" alone where the group says it already."""
     group = cause_group(reason)
-    return reason if group.startswith(reason) else f"{reason} ({group})"
+    return reason if group.replace(" ", "").startswith(reason) else f"{reason} ({group})"
 
 
 def _identity_section(d: IdentityData, st: Standing, days: list[str], window: int) -> str:
@@ -906,6 +936,8 @@ def _sentence(st: Standing) -> str:
         text += f" Causes ({span}): " + ", ".join(f"{r} {n}" for r, n in st.causes[:3]) + "."
     if st.receivers:
         text += " Receivers: " + ", ".join(f"{r}: {g} {n}" for r, g, n in st.receivers[:3]) + "."
+    for r, g, n, since in st.new_refusals:
+        text += f" New: {r} refuses us ({g}) since {since}, {n} times."
     return text
 
 
@@ -935,7 +967,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge.watch{background:#f9a825;color:#1f2933}.badge.review{background:#ef6c00}.badge.jump{background:#ef6c00}
 .badge.pause{background:#b71c1c}
 table.standing{width:100%}table.standing td{vertical-align:middle}.nowrap{white-space:nowrap}table.standing svg{display:block}
-.note p{color:#52606d;max-width:60ch}
+.note p{color:#52606d;max-width:60ch}small.alert{color:#b71c1c;font-weight:600;white-space:normal;display:inline-block;max-width:270px}
+td.list{white-space:nowrap;font-size:12.5px}table.standing td:nth-child(2){max-width:175px}
 code{background:#eef2f5;padding:0 3px;border-radius:3px}
 footer{color:#52606d;font-size:12px}
 """
@@ -960,13 +993,17 @@ def render(data: ReportData) -> str:
             per = "a week" if st.window == 7 else f"per {st.window} days"
             brate = f"{st.permanent} Permanent <small>(before: {st.baseline_permanent:.0f} {per})</small>"
             crate = f"{st.complaints} <small>(before: {st.baseline_complaints:.0f} {per})</small>"
-        causes_txt = ", ".join(f"{r} {n}" for r, n in st.causes[:3]) or "-"
-        rcv_txt = ", ".join(f"{r}: {g} {n}" for r, g, n in st.receivers[:3]) or "-"
+        causes_txt = "<br>".join(f"{_e(r)} {n}" for r, n in st.causes[:3]) or "-"
+        rcv_txt = "<br>".join(f"{_e(r)}: {_e(g)} {n}" for r, g, n in st.receivers[:3]) or "-"
+        alerts = "".join(
+            f'<small class="alert">new: {_e(r)} refuses us ({_e(g)}) since {_e(_short(since))}</small><br>'
+            for r, g, _, since in st.new_refusals
+        )
         rows.append(
             f'<tr><th scope="row"><a href="#{_slug(d.name)}">{_e(d.name)}</a></th>'
             f'<td><span class="badge {st.level}">{_e(st.level)}</span><br><small>{_e(LEVEL_WORDS[st.level])}</small></td>'
-            f'<td class="nowrap">{_e(st.since or "-")}</td><td>{brate}</td><td>{crate}</td><td>{_e(causes_txt)}</td>'
-            f"<td>{_e(rcv_txt)}</td></tr>"
+            f'<td class="nowrap">{_e(st.since or "-")}</td><td>{brate}</td><td>{crate}</td><td class="list">{causes_txt}</td>'
+            f'<td class="list">{alerts}{rcv_txt}</td></tr>'
         )
     standing_table = (
         '<section class="card"><h2>Where each identity stands</h2>'

@@ -352,3 +352,30 @@ def test_every_package_is_installed() -> None:
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(root).parts) for p in (root / "feedback").rglob("__init__.py")}
     assert found == listed
+
+
+def test_a_receiver_that_started_refusing_us(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    end = datetime.date(2024, 5, 31)
+    events = []
+    for back in range(35):
+        day = (end - datetime.timedelta(days=back)).isoformat()
+        # z.example blocks us twice a day all along: nothing new. w.example's bad addresses are not a refusal.
+        events += [
+            ev("r.example", day, btype="Transient", reason="blocked", rcpt=f"z{back}-{i}@z.example") for i in range(2)
+        ]
+        if back < 7:
+            events += [ev("r.example", day, rcpt=f"w{back}-{i}@w.example") for i in range(3)]
+        # y.example starts rate-limiting us on 05-27 (4 days before the end): 3 a day, 12 in all.
+        if back <= 4 and back != 0:
+            events += [
+                ev("r.example", day, btype="Transient", reason="ratelimited", rcpt=f"y{back}-{i}@y.example")
+                for i in range(3)
+            ]
+    write(db, events)
+    (d,) = data_of(db, "2024-05-25", "2024-05-31").identities
+    st = rep.standing(d, "2024-05-31", 7)
+    assert st.new_refusals == [("y.example", "rate", 12, "2024-05-27")]
+    page = rep.render(data_of(db, "2024-05-25", "2024-05-31"))
+    assert "y.example refuses us (rate) since 2024-05-27" in page
+    assert "New: y.example refuses us (rate) since 2024-05-27, 12 times." in page
