@@ -1026,7 +1026,7 @@ def render(data: ReportData) -> str:
             s.identity or (s.scope if s.scope != "global" else "-"),
             "manual" if s.manual == "suppress" else (s.reason or "-"),
             s.bounce_type or ("complaint" if s.reason == "feedback" else "-"),
-            s.last_at or "-",
+            (s.last_at or "-").replace("T", " ")[:16],
             s.count,
             " ".join(x for x in (s.status or "", excerpt(s.diagnostic)) if x) or "-",
         )
