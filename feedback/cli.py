@@ -589,12 +589,35 @@ STATS_TABLE = (
 @main.command()
 @click.option("--since", help="From this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="For cron: one line per identity past a review level over the last --days days and exit 1; else nothing, exit 0.",
+)
+@click.option("--days", type=click.IntRange(1, 366), help="With --check: the days a rate is taken over (default 7).")
 @click.pass_obj
-def stats(obj: Context, since: str | None, fmt: str) -> None:
+def stats(obj: Context, since: str | None, fmt: str, check: bool, days: int | None) -> None:
     """Bounces and complaints per identity and day; rates where the sends table has counts.
 
-    SES reviews accounts at 5% bounces and 0.1% complaints; rates over those are flagged.
+    SES reviews accounts at 5% hard bounces and 0.1% complaints; rates over those are flagged.
+    With --check: exit 1 and one line per identity whose rate over the last --days days passes a
+    review level (without send counts: whose Permanent bounces or complaints jumped against its
+    previous weeks), exit 0 and print nothing otherwise.
     """
+    if days is not None and not check:
+        raise UsageFailure("--days goes with --check")
+    if check:
+        from .report import WINDOW
+        from .report import check as check_levels
+
+        store = obj.store()
+        try:
+            found = check_levels(store.db, days or WINDOW)
+        finally:
+            store.close()
+        for s in found:
+            click.echo(s.line())
+        sys.exit(1 if found else 0)
     store = obj.store()
     try:
         rows = store.stats(since)
@@ -608,6 +631,49 @@ def stats(obj: Context, since: str | None, fmt: str) -> None:
             flags.append("complaints>=0.1%")
         r["review"] = ",".join(flags) or None
     write_rows(rows, fmt, (*STATS_TABLE, "review"))
+
+
+@main.command()
+@click.option("--since", help="First day (YYYY-MM-DD; default: 8 weeks before the newest feedback).")
+@click.option("--identity", help="Only this sending identity.")
+@click.option(
+    "--out",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The HTML file to write ('-': standard output).",
+)
+@click.pass_obj
+def report(obj: Context, since: str | None, identity: str | None, out: str) -> None:
+    """Write one self-contained HTML page (no script, nothing fetched): per identity, bounces and
+    complaints against SES's review levels, their causes, the receivers refusing us, and the newest
+    suppressions; every chart's numbers also as a table."""
+    import os
+
+    from . import report as rep
+
+    if since:
+        try:
+            since = rep.parse_day(since)
+        except ValueError:
+            raise UsageFailure(f"--since {since}: give a day as YYYY-MM-DD") from None
+    store = obj.store()
+    try:
+        data, page = rep.build(store.db, since=since, identity=identity, database=os.path.basename(store.path))
+    finally:
+        store.close()
+    if out == "-":
+        sys.stdout.write(page)
+        return
+    tmp = f"{out}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UsageFailure(f"{out}: {exc.strerror}") from None
+    n = len(data.identities)
+    click.echo(f"{out}: {n} {'identity' if n == 1 else 'identities'}, {data.start} to {data.end}")
 
 
 @main.command()

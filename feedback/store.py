@@ -906,7 +906,8 @@ class Store:
                 "complaints": compl,
                 "sends": sends,
                 "sends_from": sends_from,
-                "bounce_rate": round(bounces / sends, 5) if sends else None,
+                # SES's bounce rate counts hard bounces only.
+                "bounce_rate": round(perm / sends, 5) if sends else None,
                 "complaint_rate": round(compl / sends, 5) if sends else None,
             }
             out.append(row)
