@@ -57,6 +57,9 @@ _CHALLENGE = re.compile(
     r"|sender verification (?:request|required)",
     re.I,
 )
+# Every alternative above contains one of these: a literal scan rules most
+# messages out before the regex runs (bounces carry the same RFC 3834 marks).
+_CHALLENGE_WORDS = ("confirm", "release", "waitlisted", "guest list", "allowed sender", "verif", "prove")
 _AUTO_REPLIED = re.compile(r"^auto-replied", re.I)
 # A challenge is about the message we sent, which it holds.
 _YOUR_MESSAGE = re.compile(r"\byour (?:e-?mail |)(?:message|e-?mail|mail)\b", re.I)
@@ -73,6 +76,10 @@ def _auto_marked(msg: Parsed) -> bool:
 def _service(msg: Parsed) -> bool:
     """Sent by a C/R service, not by its MTA's postmaster: those hosts also
     bounce mail for their users' mailboxes, and a bounce is a bounce."""
+    values = [msg.header(h) for h in ("from", "return-path", "sender")]
+    joined = " ".join(values).lower()
+    if not any(d in joined for d in _SERVICE_DOMAINS):
+        return False
     if msg.sender and DAEMON_LOCAL.match(msg.sender.split("@")[0]):
         return False
     for h in ("from", "return-path", "sender"):
@@ -125,6 +132,9 @@ class ChallengeResponseDetector:
             if not _auto_marked(msg) or msg.parts_of_type(*DSN_TYPES):
                 return None
             body = msg.body_text[:6000]
+            low = body.lower()
+            if not any(w in low for w in _CHALLENGE_WORDS):
+                return None
             if not (_CHALLENGE.search(body) and _YOUR_MESSAGE.search(body)) or looks_like_bounce(msg):
                 return None
         body = msg.body_text[:6000]
