@@ -419,24 +419,23 @@ def test_oversized_messages_are_read_in_part_and_marked(tmp_path: Path, dovecot:
 
 def test_batches_are_bounded_by_bytes_too(tmp_path: Path, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch stops at BATCH_BYTES of mail, not only at batch_size messages; nothing is skipped."""
-    import feedback.service as service
+    import feedback.sources as sources
     from feedback.config import load
-    from feedback.sources.imap import Mailbox
+    from feedback.sources.imap import ImapSource
 
     u = user()
     n = seed(dovecot, u, FEEDBACK + OTHER, copies=3)
     cfg = load(str(config(tmp_path, dovecot, u, batch_size=1000)))
-    account = cfg.accounts[0]
-    mb = Mailbox(account)
+    src = ImapSource(cfg.accounts[0], "INBOX")
     try:
-        mb.select("INBOX")
-        uids = list(mb.uids_after(0))
-        sizes = mb.sizes(uids)
+        src.resume(None, 0)
+        uids = list(src.new(0))
+        sizes = src.mb.sizes(uids)
         assert sorted(sizes) == uids and all(v > 0 for v in sizes.values())
-        monkeypatch.setattr(service, "BATCH_BYTES", 3 * max(sizes.values()))
-        batches = [b for b, _ in service._batches(mb, uids, account)]
+        monkeypatch.setattr(sources, "BATCH_BYTES", 3 * max(sizes.values()))
+        batches = [[uid for uid, _ in b] for b in src.batches(uids)]
     finally:
-        mb.logout()
+        src.close()
     assert [u for b in batches for u in b] == uids
     assert len(batches) > 1 and all(sum(sizes[u] for u in b) <= 3 * max(sizes.values()) for b in batches)
     assert poll(config(tmp_path, dovecot, u, batch_size=1000)).exit_code == 0
