@@ -242,7 +242,6 @@ def _do_moves(
         except MailboxError as exc:
             why = f"{exc} (kept to retry on the next run)" if src.resumable else str(exc)
             result.move_errors[target] = why
-            echo(why)
             continue
         if src.resumable:
             store.moves_done(account.name, src.key, validity, ids)
