@@ -3,14 +3,16 @@
     python benchmarks/kill_trials.py [--trials 20] [--messages 2000] [--layout dovecot|courier|both]
 
 kill -9: for each trial, a fresh mailbox of N distinct messages (our fixtures, each
-with its own X-Seq header) is polled by `feedback poll` in a subprocess, killed with
-SIGKILL at a moment spread evenly over an uninterrupted poll's duration, then polled
+with its own X-Seq header) is polled by `feedback poll` in a subprocess and killed
+with SIGKILL once it has stored t*N/trials messages (trial t = 0..trials-1) plus a
+random 0-150 ms (seeded), so kills land at every stage: start-up, fetching,
+classifying, between a commit and its moves, during moves. Then it is polled
 again to the end. Counted after the rerun: messages lost or doubled in the database
 (rows against distinct content), in the mailbox (each X-Seq must be in INBOX or the
 processed folder exactly once) and moves left pending.
 
-Server stopped: a poll whose Dovecot is stopped mid-run (after a few batches are
-stored): its exit code, how long it took to give up, its last stderr line, the runs
+Server stopped: a poll whose Dovecot is stopped mid-run (once 15%, 45%, 75%... of
+the messages are stored): its exit code, how long it took to give up, its last stderr line, the runs
 row; then Dovecot starts again and a rerun must complete with nothing lost or doubled.
 
 Layouts: "dovecot" is the test server as is (MOVE); "courier" has the namespace
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import shutil
 import signal
@@ -98,6 +101,20 @@ def mailbox_seqs(server: Dovecot, user: str) -> Counter[int]:
     return seen
 
 
+def stored_count(cfg: Path) -> int:
+    try:
+        return int(db(cfg, "SELECT count(*) FROM messages")[0][0])
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
+def wait_stored(cfg: Path, at_least: int, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Until ``at_least`` messages are committed (or the poll ended)."""
+    deadline = time.time() + timeout
+    while at_least > 0 and time.time() < deadline and proc.poll() is None and stored_count(cfg) < at_least:
+        time.sleep(0.005)
+
+
 def tally(cfg: Path, server: Dovecot, user: str, n: int) -> dict[str, int]:
     rows, distinct = db(cfg, "SELECT count(*), count(DISTINCT sha256) FROM messages")[0]
     seqs = mailbox_seqs(server, user)
@@ -120,27 +137,27 @@ def kill_trials(server: Dovecot, tmp: Path, trials: int, n: int, layout: str) ->
     assert out.returncode == 0, out.stderr
     print(f"[{layout}] uninterrupted poll of {n}: {whole:.2f} s ({out.stdout.strip()})")
     totals: Counter[str] = Counter()
+    rng = random.Random(20261130)
     for t in range(trials):
         user = f"{layout}k{t}"
         server.deliver(user, msgs)
         cfg = config(tmp, server, user)
-        at = 0.2 + (whole - 0.2) * (t + 0.5) / trials
         proc = subprocess.Popen(
             [str(EXE), "--config", str(cfg), "poll"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-        time.sleep(at)
+        t0 = time.perf_counter()
+        wait_stored(cfg, t * n // trials, proc)
+        time.sleep(rng.uniform(0, 0.15))
+        at = time.perf_counter() - t0
         finished_first = proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
-        try:
-            stored = db(cfg, "SELECT count(*) FROM messages")[0][0]
-        except sqlite3.Error:
-            stored = 0
+        stored = stored_count(cfg)
         rerun = poll(cfg)
         r = tally(cfg, server, user, n)
         totals.update(r)
         print(
-            f"  trial {t + 1:2d}: kill at {at:.2f} s{' (had finished)' if finished_first else ''}, "
+            f"  trial {t + 1:2d}: killed at {at:.2f} s{' (had finished)' if finished_first else ''}, "
             f"{stored} stored before it; rerun exit {rerun.returncode}; " + ", ".join(f"{k} {v}" for k, v in r.items())
         )
     print(
@@ -160,14 +177,7 @@ def stop_trials(tmp: Path, trials: int, n: int, layout: str) -> None:
             proc = subprocess.Popen(
                 [str(EXE), "--config", str(cfg), "poll"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
             )
-            deadline = time.time() + 60
-            while time.time() < deadline and proc.poll() is None:
-                try:
-                    if db(cfg, "SELECT count(*) FROM messages")[0][0] >= 3 * BATCH:
-                        break
-                except sqlite3.Error:
-                    pass
-                time.sleep(0.01)
+            wait_stored(cfg, (n * (15 + 30 * t) // 100) // BATCH * BATCH, proc)
             server.stop()
             t0 = time.perf_counter()
             _, err = proc.communicate(timeout=120)

@@ -638,9 +638,11 @@ def test_idle_counts_new_mail_reported_with_the_done_reply(tmp_path: Path, dovec
         mb.logout()
 
 
-def test_oversized_report_keeps_the_delivery_status_part(tmp_path: Path, dovecot: Dovecot) -> None:
+@pytest.mark.parametrize("nested", [False, True])
+def test_oversized_report_keeps_the_delivery_status_part(tmp_path: Path, dovecot: Dovecot, nested: bool) -> None:
     """A DSN over max_message_size whose recipient is named only in its delivery-status part
-    (after a large first part): BODYSTRUCTURE finds the part, its recipient gives an event."""
+    (after a large first part): BODYSTRUCTURE finds the part, its recipient gives an event.
+    Nested: the report sits inside a multipart/mixed, as some gateways wrap it."""
     u = user()
     big = (
         b"From: MAILER-DAEMON@mx.example.net\nTo: sender@example.com\nSubject: Undelivered Mail\n"
@@ -656,6 +658,13 @@ def test_oversized_report_keeps_the_delivery_status_part(tmp_path: Path, dovecot
         b"Subject: hello\nMessage-ID: <orig@example.com>\n\n" + b"attachment data\n" * 5000 + b"\n--b1--\n"
     )
     assert len(big) > 150_000
+    if nested:
+        head, body = big.split(b"\n\n", 1)
+        outer = head.replace(b"multipart/report; report-type=delivery-status", b"multipart/mixed").replace(
+            b'"b1"', b'"b0"'
+        )
+        inner = b'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\n\n' + body
+        big = outer + b"\n\n--b0\nContent-Type: text/plain\n\nSee the report.\n\n--b0\n" + inner + b"\n--b0--\n"
     dovecot.deliver(u, [big])
     cfg = config(tmp_path, dovecot, u, max_message_size=50_000)
     assert poll(cfg).exit_code == 0

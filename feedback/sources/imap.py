@@ -28,6 +28,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from ..config import LOOPBACK, Account
 from ..models import RawMessage
+from ..oversize import REPORT_PARTS
 from . import MailboxAuthError, MailboxError, by_weight
 
 __all__ = ["ImapSource", "Mailbox", "MailboxAuthError", "MailboxError"]
@@ -411,11 +412,7 @@ class ImapSource:
 
     def resume(self, validity: int | None, last: int) -> tuple[int, int, str | None]:
         """SELECT the folder; a new UIDVALIDITY means its UIDs name other messages now: read it all."""
-        try:
-            self.validity = self.mb.select(self.key)
-        except MailboxError:
-            self.close()
-            raise
+        self.validity = self.mb.select(self.key)
         if validity is not None and validity != self.validity:
             return self.validity, 0, f"{self.account.name}: {self.key} has a new UIDVALIDITY; rescanning it"
         return self.validity, last, None
@@ -463,19 +460,6 @@ def _read_size(sizes: dict[int, int], limit: int, uid: int) -> int:
     return min(sizes.get(uid, 0), limit)
 
 
-# Parts of a report read whatever their size (within max_message_size each).
-_REPORT_PARTS = {
-    "message/delivery-status",
-    "message/global-delivery-status",
-    "message/feedback-report",
-    "message/disposition-notification",
-    "message/global-disposition-notification",
-    "text/rfc822-headers",
-    "message/rfc822-headers",
-    "message/global-headers",
-}
-
-
 def _leaves(node: Any, num: str) -> Iterator[tuple[str, str, int]]:
     """(part number, type/subtype, size) of every leaf part, in order."""
     if node.is_multipart:
@@ -494,7 +478,7 @@ def _plan(structure: Any, budget: int) -> list[tuple[str, str]] | None:
     leaves = list(_leaves(structure, ""))
     chosen: dict[str, str] = {}
     for num, kind, size in leaves:
-        if kind in _REPORT_PARTS and size <= budget:
+        if kind in REPORT_PARTS and size <= budget:
             chosen[num] = num
             budget -= size
     for num, kind, size in leaves:

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from ..config import Account
 from ..models import FileRef, RawMessage
+from ..oversize import sized
 from . import MailboxError, by_weight
 
 # An mbox separator: "From sender Day Mon dd hh:mm:ss yyyy" after a blank line.
@@ -151,7 +152,7 @@ def maildir_files(path: Path) -> list[Path]:
 def iter_maildir(path: Path) -> Iterator[RawMessage]:
     """Messages of a Maildir (new/ and cur/), in file-name order."""
     for p in maildir_files(path):
-        yield RawMessage(data=p.read_bytes(), source=str(p))
+        yield sized(p.read_bytes(), str(p))
 
 
 def iter_mbox(path: Path) -> Iterator[RawMessage]:
@@ -159,7 +160,7 @@ def iter_mbox(path: Path) -> Iterator[RawMessage]:
     box = Mbox(str(path))
     try:
         for n, (start, end) in enumerate(box.messages(), start=1):
-            yield RawMessage(data=box.read(start, end), source=f"{path}#{n}")
+            yield sized(box.read(start, end), f"{path}#{n}")
     finally:
         box.close()
 
@@ -319,7 +320,7 @@ class MaildirSource:
             data = p.read_bytes()
         except FileNotFoundError:
             return None  # another reader moved it
-        return RawMessage(data=data, source=f"{self.account.name}/{p.parent.name}/{p.name}")
+        return sized(data, f"{self.account.name}/{p.parent.name}/{p.name}", self.account.max_message_size)
 
     def checkpoint(self, batch: list[tuple[int, RawMessage]]) -> tuple[int, int]:
         """Not resumable: no checkpoint."""
