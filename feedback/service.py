@@ -156,6 +156,7 @@ def _poll(
         if src.resumable and not dry_run:
             # Moves a previous run committed and did not get to do (killed, or the server refused).
             pending = store.pending_moves(account.name, src.key, validity)
+            pending = _still_configured(store, src, account, validity, pending, echo)
             _do_moves(store, src, account, validity, pending, result, echo, retry=True)
         ids = src.new(last)
         if limit:
@@ -174,6 +175,19 @@ def _poll(
             _store_and_move(store, src, account, folder, held, classifier, result, dry_run, echo)
     finally:
         src.close()
+
+
+def _still_configured(
+    store: Store, src: Source, account: Account, validity: int, pending: list[tuple[int, str]], echo: Echo
+) -> list[tuple[int, str]]:
+    """Pending moves to a folder the config no longer names are forgotten: the mail stays where it is."""
+    targets = {account.processed_folder, account.unrecognised_folder} - {None, ""}
+    stale = [(mid, t) for mid, t in pending if t not in targets]
+    for target in sorted({t for _, t in stale}):
+        ids = [mid for mid, t in stale if t == target]
+        echo(f"{account.name}: {len(ids)} pending move(s) to {target} dropped: no longer configured; the mail stays")
+        store.moves_done(account.name, src.key, validity, ids)
+    return [(mid, t) for mid, t in pending if t in targets]
 
 
 def _store_and_move(

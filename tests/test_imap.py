@@ -560,6 +560,12 @@ def test_a_failing_move_never_stops_storing(tmp_path: Path, dovecot: Dovecot) ->
         (last,) = conn.execute("SELECT last_uid FROM mailbox_state").fetchone()
     assert last == n + 3 * len(FEEDBACK)
     assert len(folder_state(dovecot, u, "INBOX")) == n + 3 * len(FEEDBACK)
+    # The operator names another folder: moves to the old one are dropped (the mail stays), said once.
+    cfg = config(tmp_path, dovecot, u, batch_size=3, retries=0)
+    res = poll(cfg)
+    assert res.exit_code == 0 and "pending move(s) to ~Refused dropped" in res.output, res.output
+    assert db_count(cfg, "pending_moves") == 0
+    assert "dropped" not in poll(cfg).output
 
 
 class _Killed(BaseException):
