@@ -153,12 +153,18 @@ def kill_trials(server: Dovecot, tmp: Path, trials: int, n: int, layout: str) ->
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         stored = stored_count(cfg)
+        try:
+            left = int(db(cfg, "SELECT count(*) FROM pending_moves")[0][0])
+        except sqlite3.Error:
+            left = 0
         rerun = poll(cfg)
         r = tally(cfg, server, user, n)
         totals.update(r)
+        totals["killed_with_moves_pending"] += left > 0
         print(
             f"  trial {t + 1:2d}: killed at {at:.2f} s{' (had finished)' if finished_first else ''}, "
-            f"{stored} stored before it; rerun exit {rerun.returncode}; " + ", ".join(f"{k} {v}" for k, v in r.items())
+            f"{stored} stored and {left} moves pending before it; rerun exit {rerun.returncode}; "
+            + ", ".join(f"{k} {v}" for k, v in r.items())
         )
     print(
         f"[{layout}] {trials} kill -9 trials, totals after the reruns: "
