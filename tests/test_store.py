@@ -16,7 +16,7 @@ import feedback
 from feedback.cli import main
 from feedback.models import RawMessage
 from feedback.pipeline import ClassifierConfig, classify
-from feedback.store import MIGRATIONS, Policy, Store, StoreError
+from feedback.store import MIGRATIONS, SCHEMA_VERSION, Policy, Store, StoreError
 
 from .conftest import FIXTURES, MESSAGES
 
@@ -218,7 +218,7 @@ def test_migration_upgrades_an_older_file_in_place(tmp_path: Path) -> None:
             " VALUES ('k', 1, '2024-01-02T00:00:00Z', 'bounce', 'a@example.net', 'a@example.net', 'Permanent')"
         )
     s = Store(str(db))
-    assert s.version == 3
+    assert s.version == SCHEMA_VERSION
     assert s.counts()["events"] == 1
     # v2's view counts an event without received_at on the day it was stored.
     assert rows(db, "SELECT day, permanent FROM bounces_daily") == [("2024-01-02", 1)]
@@ -305,7 +305,8 @@ def test_cli_import_check_events_export_stats(tmp_path: Path) -> None:
         if o["notificationType"] == "Bounce"
         and o["bounce"]["bouncedRecipients"][0]["emailAddress"] == "nobody@example.net"
     )
-    assert bounce["bounce"]["bounceType"] == "Permanent" and bounce["bounce"]["bounceSubType"] == "NoEmail"
+    # SES's own notification of this bounce is passed through: its subtype is SES's, not ours.
+    assert bounce["bounce"]["bounceType"] == "Permanent" and bounce["bounce"]["bounceSubType"] == "General"
     assert bounce["mail"]["messageId"] == "01010186df4c8a11-aa0bcd12-3e45-4f67-8a9b-c0d1e2f3a4b5-000000"
     complaint = next(o for o in objs if o["notificationType"] == "Complaint")
     assert complaint["complaint"]["complainedRecipients"][0]["emailAddress"]
