@@ -108,7 +108,7 @@ class RawMessage:
     data: bytes
     source: str = ""
     received_at: str | None = None
-    # Only the headers and first part were fetched (over the size limit).
+    # Over the size limit: only the headers and the parts worth reading were kept.
     truncated: bool = False
 
 
@@ -119,9 +119,11 @@ class FileRef:
     path: str
 
     def load(self) -> RawMessage:
-        """The file as a RawMessage (raises OSError)."""
+        """The file as a RawMessage, cut when oversized (raises OSError)."""
+        from .oversize import sized
+
         with open(self.path, "rb") as fh:
-            return RawMessage(data=fh.read(), source=self.path)
+            return sized(fh.read(), self.path)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def _classify(
     msg = parse(raw.data)
     errors = list(msg.errors)
     if raw.truncated:
-        errors.append("truncated: over the size limit, only the headers and first part were read")
+        errors.append("truncated: over the size limit, only the headers and report parts were read")
     if not base["received_at"]:
         # A file or an mbox has no delivery time of its own: the feedback
         # message's Date is when it was written, close enough for windows.

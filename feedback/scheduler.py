@@ -2,7 +2,9 @@
 
 One job per account on the configured interval or cron expression, the first
 at start-up; ``max_instances=1`` and ``coalesce=True`` so a slow poll never
-piles up; jobs run one at a time (one SQLite writer). SIGTERM/SIGINT end the
+piles up; jobs run one at a time (one SQLite writer). New mail that IDLE
+announces while the account's poll runs makes it poll once more right after
+(announcements coalesce), instead of waiting for the next scheduled run. SIGTERM/SIGINT end the
 batch in hand (committed and moved), log out and exit 0. An account that
 fails is logged and tried again on its next tick: the service itself never
 dies of it.
@@ -64,6 +66,9 @@ class Service:
         self.stopping = threading.Event()
         self._busy = threading.Lock()
         self._scheduler: Any = None
+        self._state = threading.Lock()
+        self._running: set[str] = set()  # accounts whose poll runs now
+        self._again: set[str] = set()  # ... and that were announced new mail meanwhile
 
     def run(self) -> int:
         """Poll until SIGTERM/SIGINT; returns the exit code (0)."""
@@ -133,7 +138,7 @@ class Service:
                 while not self.stopping.is_set():
                     if mb.idle_wait(IDLE_SLICE) and not self.stopping.is_set():
                         log.debug("%s: new mail announced", account.name)
-                        self._scheduler.modify_job(account.name, next_run_time=datetime.datetime.now(datetime.UTC))
+                        self.announce(account)
             except MailboxError as exc:
                 log.warning("%s: %s; reconnecting", account.name, exc)
                 self.stopping.wait(delay)
@@ -141,35 +146,57 @@ class Service:
             finally:
                 mb.logout()
 
+    def announce(self, account: Account) -> None:
+        """New mail: poll the account now, or once more right after its running poll."""
+        with self._state:
+            if account.name in self._running:
+                self._again.add(account.name)
+                return
+        self._scheduler.modify_job(account.name, next_run_time=datetime.datetime.now(datetime.UTC))
+
     def tick(self, account: Account) -> None:
-        """One account's poll; logs and swallows every failure."""
+        """One account's poll (again while new mail was announced meanwhile); logs and swallows every failure."""
+        with self._busy:
+            with self._state:
+                self._running.add(account.name)
+            try:
+                while not self.stopping.is_set():
+                    with self._state:
+                        self._again.discard(account.name)
+                    self._poll(account)
+                    with self._state:
+                        if account.name not in self._again:
+                            break
+                    log.debug("%s: new mail came during the poll; polling again", account.name)
+            finally:
+                with self._state:
+                    self._running.discard(account.name)
+
+    def _poll(self, account: Account) -> None:
         from .service import poll_account
         from .store import Store, StoreError
 
-        with self._busy:
-            if self.stopping.is_set():
-                return
-            try:
-                store = Store(self.database, keep_raw=self.cfg.keep_raw, policy=self.cfg.policy)
-            except StoreError as exc:
-                log.error("%s: %s", account.name, exc)
-                return
-            try:
-                run_id = store.start_run("run", account.name)
-                r = poll_account(
-                    store, self.cfg, account, workers=self.workers, echo=lambda m: log.info("%s", m),
-                    should_stop=self.stopping.is_set,
+        try:
+            store = Store(self.database, keep_raw=self.cfg.keep_raw, policy=self.cfg.policy)
+        except StoreError as exc:
+            log.error("%s: %s", account.name, exc)
+            return
+        try:
+            run_id = store.start_run("run", account.name)
+            r = poll_account(
+                store, self.cfg, account, workers=self.workers, echo=lambda m: log.info("%s", m),
+                should_stop=self.stopping.is_set,
+            )  # fmt: skip
+            store.finish_run(run_id, messages=r.messages, events=r.events, errors=int(r.failed), error=r.error)
+            if r.failed:
+                log.error("%s", r.error, extra={"account": account.name})
+            else:
+                log.info(
+                    "%s: %d read, %d new, %d new events, %d moved",
+                    account.name, r.seen, r.messages, r.events, r.moved,
+                    extra={"account": account.name, "messages": r.messages, "events": r.events},
                 )  # fmt: skip
-                store.finish_run(run_id, messages=r.messages, events=r.events, errors=int(r.failed), error=r.error)
-                if r.failed:
-                    log.error("%s", r.error, extra={"account": account.name})
-                else:
-                    log.info(
-                        "%s: %d read, %d new, %d new events, %d moved",
-                        account.name, r.seen, r.messages, r.events, r.moved,
-                        extra={"account": account.name, "messages": r.messages, "events": r.events},
-                    )  # fmt: skip
-            except Exception as exc:  # noqa: BLE001 - the service never dies of one account
-                log.error("%s: %s: %s", account.name, type(exc).__name__, exc)
-            finally:
-                store.close()
+        except Exception as exc:  # noqa: BLE001 - the service never dies of one account
+            log.error("%s: %s: %s", account.name, type(exc).__name__, exc)
+        finally:
+            store.close()

@@ -56,3 +56,17 @@ def dovecot_nomove():
     server = start_dovecot(move=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_courier():
+    """A Dovecot laid out as Courier and Debian's Cyrus are: namespace prefix "INBOX.", separator ".", no MOVE."""
+    import shutil
+
+    from .dovecot import start_dovecot
+
+    if shutil.which("dovecot") is None:
+        pytest.skip("dovecot-imapd is not installed (scripts/test.sh installs it)")
+    server = start_dovecot(move=False, prefix="INBOX.")
+    yield server
+    server.stop()

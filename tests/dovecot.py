@@ -38,6 +38,7 @@ class Dovecot:
     imaps_port: int
     proc: subprocess.Popen[bytes]
     move: bool = True
+    prefix: str = ""
 
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.cert))
@@ -96,8 +97,12 @@ def _spawn(conf: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("dovecot did not answer on its port")
 
 
-def start_dovecot(*, move: bool = True, idle: bool = True) -> Dovecot:
-    """Start a Dovecot (needs root and Debian's dovecot-imapd)."""
+def start_dovecot(*, move: bool = True, idle: bool = True, prefix: str = "") -> Dovecot:
+    """Start a Dovecot (needs root and Debian's dovecot-imapd).
+
+    ``prefix="INBOX."`` lays folders out as Courier and Debian's Cyrus do: every
+    personal folder under INBOX, separator ".", no top-level folder allowed.
+    """
     if shutil.which("dovecot") is None:
         raise RuntimeError("dovecot is not installed (apt-get install -y dovecot-imapd)")
     root = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))
@@ -114,6 +119,9 @@ def start_dovecot(*, move: bool = True, idle: bool = True) -> Dovecot:
         check=True, capture_output=True,
     )  # fmt: skip
     imap_port, imaps_port = free_port(), free_port()
+    namespace = ""
+    if prefix:
+        namespace = f"namespace inbox {{\n  inbox = yes\n  prefix = {prefix}\n  separator = .\n}}\n"
     capability = ""
     if not move or not idle:
         caps = ["IMAP4rev1", "LITERAL+", "UIDPLUS", "NAMESPACE", "CHILDREN"] + ["MOVE"] * move + ["IDLE"] * idle
@@ -144,7 +152,7 @@ userdb {{
 }}
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
-{capability}service imap-login {{
+{namespace}{capability}service imap-login {{
   inet_listener imap {{
     port = {imap_port}
   }}
@@ -156,4 +164,6 @@ mail_location = maildir:~/Maildir
 """
     )
     proc = _spawn(conf, imap_port)
-    return Dovecot(root=root, conf=conf, cert=cert, imap_port=imap_port, imaps_port=imaps_port, proc=proc, move=move)
+    return Dovecot(
+        root=root, conf=conf, cert=cert, imap_port=imap_port, imaps_port=imaps_port, proc=proc, move=move, prefix=prefix
+    )

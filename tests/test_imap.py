@@ -419,24 +419,23 @@ def test_oversized_messages_are_read_in_part_and_marked(tmp_path: Path, dovecot:
 
 def test_batches_are_bounded_by_bytes_too(tmp_path: Path, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch stops at BATCH_BYTES of mail, not only at batch_size messages; nothing is skipped."""
-    import feedback.service as service
+    import feedback.sources as sources
     from feedback.config import load
-    from feedback.sources.imap import Mailbox
+    from feedback.sources.imap import ImapSource
 
     u = user()
     n = seed(dovecot, u, FEEDBACK + OTHER, copies=3)
     cfg = load(str(config(tmp_path, dovecot, u, batch_size=1000)))
-    account = cfg.accounts[0]
-    mb = Mailbox(account)
+    src = ImapSource(cfg.accounts[0], "INBOX")
     try:
-        mb.select("INBOX")
-        uids = list(mb.uids_after(0))
-        sizes = mb.sizes(uids)
+        src.resume(None, 0)
+        uids = list(src.new(0))
+        sizes = src.mb.sizes(uids)
         assert sorted(sizes) == uids and all(v > 0 for v in sizes.values())
-        monkeypatch.setattr(service, "BATCH_BYTES", 3 * max(sizes.values()))
-        batches = [b for b, _ in service._batches(mb, uids, account)]
+        monkeypatch.setattr(sources, "BATCH_BYTES", 3 * max(sizes.values()))
+        batches = [[uid for uid, _ in b] for b in src.batches(uids)]
     finally:
-        mb.logout()
+        src.close()
     assert [u for b in batches for u in b] == uids
     assert len(batches) > 1 and all(sum(sizes[u] for u in b) <= 3 * max(sizes.values()) for b in batches)
     assert poll(config(tmp_path, dovecot, u, batch_size=1000)).exit_code == 0
@@ -513,3 +512,170 @@ def test_quick_fetch_reader_shapes() -> None:
     assert sorted(got) == [11, 13]
     assert got[11][b"BODY[]"] == b"abc" and got[11][b"RFC822.SIZE"] == 3
     assert got[13][b"INTERNALDATE"].isoformat() == "2026-11-27T10:00:00-05:00"
+
+
+# ---------------------------------------------------------------- servers laid out like Courier and Cyrus
+
+
+def test_namespace_prefix_is_applied_to_folder_names(tmp_path: Path, dovecot_courier: Dovecot) -> None:
+    """Namespace "INBOX." with ".": "Feedback/Processed" is INBOX.Feedback.Processed; a name with the prefix stays."""
+    u = user()
+    seed(dovecot_courier, u, FEEDBACK + OTHER)
+    cfg = config(tmp_path, dovecot_courier, u, unrecognised="move:INBOX/Other")
+    res = poll(cfg)
+    assert res.exit_code == 0, res.output
+    assert f"{len(FEEDBACK) + len(OTHER)} read" in res.output and f"{len(FEEDBACK) + len(OTHER)} moved" in res.output
+    assert folder_state(dovecot_courier, u, "INBOX") == []
+    assert len(folder_state(dovecot_courier, u, "INBOX.Feedback.Processed")) == len(FEEDBACK)
+    assert len(folder_state(dovecot_courier, u, "INBOX.Other")) == len(OTHER)
+    c = client(dovecot_courier, u)
+    try:
+        names = {f[2] for f in c.list_folders()}
+    finally:
+        c.logout()
+    assert "INBOX.INBOX.Other" not in names
+    # Reading a folder named without the prefix works too.
+    res = CliRunner().invoke(
+        main, ["--config", str(cfg), "reprocess", "--account", "returns", "--folder", "Feedback/Processed"]
+    )
+    assert res.exit_code == 0 and f"{len(FEEDBACK)} read, 0 new" in res.output, res.output
+
+
+def test_a_failing_move_never_stops_storing(tmp_path: Path, dovecot: Dovecot) -> None:
+    """The server refuses the processed folder: every message is still stored and checkpointed, every run;
+    the moves stay pending, are tried once a run, and the run says so (exit 1)."""
+    u = user()
+    n = seed(dovecot, u, FEEDBACK + OTHER, copies=2)
+    cfg = config(tmp_path, dovecot, u, batch_size=3, processed_folder="~Refused", retries=0)
+    res = poll(cfg)
+    assert res.exit_code == 1 and "~Refused" in res.output and "retry on the next run" in res.output, res.output
+    assert db_count(cfg, "messages") == n
+    assert db_count(cfg, "pending_moves") == 2 * len(FEEDBACK)
+    # New mail arrives: stored although the old moves still fail first.
+    seed(dovecot, u, FEEDBACK, copies=3)
+    res = poll(cfg)
+    assert res.exit_code == 1 and res.output.count("~Refused") == 1, res.output
+    assert db_count(cfg, "messages") == n + len(FEEDBACK)
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        (last,) = conn.execute("SELECT last_uid FROM mailbox_state").fetchone()
+    assert last == n + 3 * len(FEEDBACK)
+    assert len(folder_state(dovecot, u, "INBOX")) == n + 3 * len(FEEDBACK)
+    # The operator names another folder: moves to the old one are dropped (the mail stays), said once.
+    cfg = config(tmp_path, dovecot, u, batch_size=3, retries=0)
+    res = poll(cfg)
+    assert res.exit_code == 0 and "pending move(s) to ~Refused dropped" in res.output, res.output
+    assert db_count(cfg, "pending_moves") == 0
+    assert "dropped" not in poll(cfg).output
+
+
+class _Killed(BaseException):
+    """Stands for kill -9: nothing after it runs, nothing catches it."""
+
+
+@pytest.mark.parametrize("server_name", ["dovecot_nomove", "dovecot_courier"])
+def test_kill_between_copy_and_expunge_copies_nothing_twice(
+    tmp_path: Path, server_name: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without MOVE, a run killed after UID COPY and before the expunge leaves copies; the next run
+    finds them in the target (same bytes) and does not copy again. A look-alike (same Message-ID and
+    size, other bytes) already in the target does not count as a copy."""
+    from imapclient import IMAPClient as Client
+
+    from feedback.config import load
+    from feedback.service import poll_account
+    from feedback.store import Store
+
+    server: Dovecot = request.getfixturevalue(server_name)
+    processed = f"{server.prefix}Feedback.Processed"
+    u = user()
+    names = FEEDBACK + OTHER
+    n = seed(server, u, names, copies=2)
+    # X-Seq: 7 has the size and Message-ID of X-Seq: 0 copies.
+    lookalike = b"X-Seq: 7\n" + (MESSAGES / FEEDBACK[0]).read_bytes()
+    server.deliver(u, [lookalike], folder="Feedback.Processed")
+    cfg = load(str(config(tmp_path, server, u, batch_size=4)))
+
+    def killed(self: object, *args: object, **kwargs: object) -> None:
+        raise _Killed
+
+    add_flags = Client.add_flags
+    monkeypatch.setattr(Client, "add_flags", killed)
+    store = Store(cfg.database)
+    with pytest.raises(_Killed):
+        poll_account(store, cfg, cfg.accounts[0], workers=1, echo=lambda m: None)
+    store.close()
+    monkeypatch.setattr(Client, "add_flags", add_flags)
+    copied = folder_state(server, u, processed)
+    assert len(copied) > 1, "the kill came after a COPY"
+    with sqlite3.connect(cfg.database) as conn:
+        assert conn.execute("SELECT count(*) FROM pending_moves").fetchone()[0] > 0
+    res = poll(tmp_path / "feedback.toml")
+    assert res.exit_code == 0, res.output
+    assert db_count(tmp_path / "feedback.toml", "messages") == n
+    assert len(folder_state(server, u, processed)) == 2 * len(FEEDBACK) + 1  # each once, and the look-alike
+    assert len(folder_state(server, u, "INBOX")) == 2 * len(OTHER)
+    c = client(server, u)
+    try:
+        c.select_folder(processed, readonly=True)
+        bodies = [v[b"BODY[]"] for v in c.fetch(c.search(["ALL"]), ["BODY.PEEK[]"]).values()]
+    finally:
+        c.logout()
+    assert len(set(bodies)) == len(bodies)
+
+
+def test_idle_counts_new_mail_reported_with_the_done_reply(tmp_path: Path, dovecot: Dovecot) -> None:
+    """Courier (without enhanced IDLE) reports EXISTS only in answer to DONE: that counts as new mail."""
+    from feedback.config import load
+    from feedback.sources.imap import Mailbox
+
+    u = user()
+    seed(dovecot, u, FEEDBACK[:1])
+    cfg = load(str(config(tmp_path, dovecot, u)))
+    mb = Mailbox(cfg.accounts[0])
+    try:
+        mb.select("INBOX")
+        assert not mb.idle_wait(0.2)
+        c = client(dovecot, u)
+        c.append("INBOX", (MESSAGES / FEEDBACK[1]).read_bytes())
+        c.logout()
+        # No wait: the EXISTS comes with the server's answer to DONE, not during the IDLE.
+        assert mb.idle_wait(0)
+    finally:
+        mb.logout()
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_oversized_report_keeps_the_delivery_status_part(tmp_path: Path, dovecot: Dovecot, nested: bool) -> None:
+    """A DSN over max_message_size whose recipient is named only in its delivery-status part
+    (after a large first part): BODYSTRUCTURE finds the part, its recipient gives an event.
+    Nested: the report sits inside a multipart/mixed, as some gateways wrap it."""
+    u = user()
+    big = (
+        b"From: MAILER-DAEMON@mx.example.net\nTo: sender@example.com\nSubject: Undelivered Mail\n"
+        b"Message-ID: <big-dsn@mx.example.net>\nDate: Mon, 30 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\n\n'
+        b"--b1\nContent-Type: text/plain\n\nThe message could not be delivered.\n"
+        + b"Transcript line of no interest to anyone.\n"
+        * 3000
+        + b"\n--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+        b"Final-Recipient: rfc822; only-here@example.net\nAction: failed\nStatus: 5.1.1\n"
+        b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n"
+        b"--b1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nTo: someone@example.net\n"
+        b"Subject: hello\nMessage-ID: <orig@example.com>\n\n" + b"attachment data\n" * 5000 + b"\n--b1--\n"
+    )
+    assert len(big) > 150_000
+    if nested:
+        head, body = big.split(b"\n\n", 1)
+        outer = head.replace(b"multipart/report; report-type=delivery-status", b"multipart/mixed").replace(
+            b'"b1"', b'"b0"'
+        )
+        inner = b'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\n\n' + body
+        big = outer + b"\n\n--b0\nContent-Type: text/plain\n\nSee the report.\n\n--b0\n" + inner + b"\n--b0--\n"
+    dovecot.deliver(u, [big])
+    cfg = config(tmp_path, dovecot, u, max_message_size=50_000)
+    assert poll(cfg).exit_code == 0
+    with sqlite3.connect(cfg.parent / "f.db") as conn:
+        rows = conn.execute("SELECT kind, recipient, bounce_type FROM events").fetchall()
+        (size, error) = conn.execute("SELECT size, error FROM messages").fetchone()
+    assert ("bounce", "only-here@example.net", "Permanent") in [tuple(r) for r in rows], rows
+    assert size < 50_000 and "truncated" in error

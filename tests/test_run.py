@@ -246,3 +246,26 @@ def test_a_failing_account_is_logged_and_the_service_carries_on(tmp_path: Path, 
         _, err = proc.communicate(timeout=15)
     assert proc.returncode == 0
     assert "broken: cannot connect" in err.decode()
+
+
+def test_mail_announced_during_a_poll_gets_one_more_poll(tmp_path: Path, dovecot: Dovecot) -> None:
+    """IDLE announces new mail while a long poll runs: it is polled right after, not at the next
+    scheduled run (an hour away), and the scheduler never logs a skipped run for it."""
+    u = user()
+    n = seed(dovecot, u, FEEDBACK + OTHER, copies=600)  # a poll of some seconds
+    cfg = with_schedule(config(tmp_path, dovecot, u, idle=True, processed_folder=""), "1h")
+    proc = start_run(cfg, "-v")
+    try:
+        wait_for(lambda: db_count(cfg, "messages") >= 200)
+        c = IMAPClient("127.0.0.1", port=dovecot.imaps_port, ssl=True, ssl_context=dovecot.ssl_context())
+        c.login(u, PASSWORD)
+        c.append("INBOX", b"X-Late: 1\n" + (MESSAGES / "qmail-userunknown.eml").read_bytes())
+        c.logout()
+        assert db_count(cfg, "messages") < n, "the first poll was still running"
+        wait_for(lambda: db_count(cfg, "messages") == n + 1, timeout=30)
+        assert [r[0] for r in runs(cfg)] == ["run", "run"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err.decode()
+    assert b"maximum number of running instances" not in err

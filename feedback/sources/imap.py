@@ -10,6 +10,8 @@ Secrets never appear in errors or logs.
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 import os
 import re
 import shlex
@@ -25,16 +27,13 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from ..config import LOOPBACK, Account
+from ..models import RawMessage
+from ..oversize import REPORT_PARTS
+from . import MailboxAuthError, MailboxError, by_weight
+
+__all__ = ["ImapSource", "Mailbox", "MailboxAuthError", "MailboxError"]
 
 DELETED = b"\\Deleted"
-
-
-class MailboxError(Exception):
-    """The server or the network failed; worth retrying."""
-
-
-class MailboxAuthError(Exception):
-    """Credentials or trust are wrong: retrying will not help (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,9 @@ class Mailbox:
     def __init__(self, account: Account) -> None:
         self.account = account
         self.client = self._connect()
-        self._delimiter: str | None = None
+        self._ns: tuple[str, str] | None = None
         self._known: set[str] = set()
+        self._selected: str | None = None
 
     def _connect(self) -> IMAPClient:
         a = self.account
@@ -129,28 +129,44 @@ class Mailbox:
 
     # ------------------------------------------------------------ folders
 
+    def _namespace(self) -> tuple[str, str]:
+        """(personal prefix, delimiter): ("", ".") on Dovecot's Maildir, ("INBOX.", ".") on Courier and Cyrus."""
+        if self._ns is None:
+            prefix, delim = "", None
+            try:
+                ns = self.client.namespace() if self.client.has_capability("NAMESPACE") else None
+                if ns and ns.personal:
+                    prefix, delim = ns.personal[0][0], ns.personal[0][1]
+            except (IMAPClientError, OSError):
+                pass
+            if not delim:
+                try:
+                    listed = self.client.list_folders(directory="", pattern="")
+                except (IMAPClientError, OSError) as exc:
+                    raise MailboxError(f"account {self.account.name}: LIST failed ({_why(exc)})") from None
+                delim = listed[0][1] if listed else "/"
+            self._ns = (_text(prefix or ""), _text(delim or "/"))
+        return self._ns
+
     @property
     def delimiter(self) -> str:
         """The server's hierarchy delimiter ("." on Dovecot's Maildir, "/" on Gmail)."""
-        if self._delimiter is None:
-            delim = None
-            try:
-                ns = self.client.namespace()
-                if ns and ns.personal:
-                    delim = ns.personal[0][1]
-            except (IMAPClientError, OSError):
-                delim = None
-            if not delim:
-                listed = self.client.list_folders(directory="", pattern="")
-                delim = listed[0][1] if listed else "/"
-            self._delimiter = delim.decode() if isinstance(delim, bytes) else str(delim or "/")
-        return self._delimiter
+        return self._namespace()[1]
 
     def server_name(self, folder: str) -> str:
-        """A config folder name ("Feedback/Processed") in the server's own hierarchy."""
+        """A config folder name ("Feedback/Processed") in the server's own hierarchy.
+
+        The personal namespace's prefix goes in front ("INBOX.Feedback.Processed"
+        on Courier and Cyrus, where a top-level name may not be created), unless
+        the name carries it already.
+        """
         if folder.upper() == "INBOX":
             return "INBOX"
-        return folder.replace("/", self.delimiter)
+        prefix, delim = self._namespace()
+        name = folder.replace("/", delim)
+        if prefix and not name.upper().startswith(prefix.upper()):
+            name = prefix + name
+        return name
 
     def ensure_folder(self, folder: str) -> str:
         """Create the folder (and its parents) if missing; returns the server name."""
@@ -170,10 +186,12 @@ class Mailbox:
 
     def select(self, folder: str) -> int:
         """SELECT the folder; returns its UIDVALIDITY."""
+        name = self.server_name(folder)
         try:
-            info = self.client.select_folder(self.server_name(folder))
+            info = self.client.select_folder(name)
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: cannot open folder {folder} ({_why(exc)})") from None
+        self._selected = name
         return int(info[b"UIDVALIDITY"])
 
     def uids_after(self, last_uid: int) -> Sequence[int]:
@@ -231,11 +249,7 @@ class Mailbox:
             # Everything else comes in a single FETCH with its size and arrival time.
             small = [u for u in uids if u not in big]
             bodies = self._fetch_whole(small) if small else {}
-            parts = (
-                self.client.fetch(sorted(big), ["BODY.PEEK[HEADER]", "BODY.PEEK[1]", "INTERNALDATE", "RFC822.SIZE"])
-                if big
-                else {}
-            )
+            parts = self.client.fetch(sorted(big), ["BODYSTRUCTURE", "INTERNALDATE", "RFC822.SIZE"]) if big else {}
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: fetch failed ({_why(exc)})") from None
         for u in uids:
@@ -247,8 +261,33 @@ class Mailbox:
             if u in bodies:
                 yield Fetched(u, bytes(meta.get(b"BODY[]") or b""), when, size)
             else:
-                data = bytes(meta.get(b"BODY[HEADER]") or b"") + bytes(meta.get(b"BODY[1]") or b"")
-                yield Fetched(u, data, when, size, truncated=True)
+                yield Fetched(u, self._fetch_parts(u, meta.get(b"BODYSTRUCTURE")), when, size, truncated=True)
+
+    def _fetch_parts(self, uid: int, structure: Any) -> bytes:
+        """An oversized message rebuilt from its header and the parts worth reading.
+
+        The report parts of a multipart/report (delivery-status, feedback-report,
+        the returned headers) come whatever their place, then text parts while
+        they fit in ``max_message_size``; a returned message brings its headers
+        only when whole it does not fit. Without a usable BODYSTRUCTURE: the
+        header and the first part.
+        """
+        plan = _plan(structure, self.account.max_message_size) if structure is not None else None
+        if plan is None:
+            sections = ["HEADER", "1"]
+        else:
+            # Every chosen part's MIME header, and those of the multiparts around it.
+            nums = {".".join(n.split(".")[:k]) for n, _ in plan for k in range(1, n.count(".") + 2)}
+            sections = ["HEADER", *(f"{n}.MIME" for n in sorted(nums)), *(s for _, s in plan)]
+        try:
+            got = self.client.fetch([uid], [f"BODY.PEEK[{s}]" for s in sections]).get(uid, {})
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(f"account {self.account.name}: fetch failed ({_why(exc)})") from None
+        body = {s: bytes(got.get(f"BODY[{s}]".encode()) or b"") for s in sections}
+        if plan is None:
+            return body["HEADER"] + body["1"]
+        mime = {s[:-5]: v for s, v in body.items() if s.endswith(".MIME")}
+        return body["HEADER"] + _rebuild(structure, "", mime, {n: body[s] for n, s in plan})
 
     def _fetch_whole(self, uids: list[int]) -> dict[int, dict[bytes, Any]]:
         """UID -> {BODY[], INTERNALDATE, RFC822.SIZE} of whole messages, in one UID FETCH.
@@ -270,8 +309,12 @@ class Mailbox:
 
     # ------------------------------------------------------------ acting
 
-    def move(self, uids: list[int], folder: str) -> None:
-        """Move by UID: MOVE where offered, else COPY, \\Deleted and UID EXPUNGE of exactly these UIDs."""
+    def move(self, uids: list[int], folder: str, *, retry: bool = False) -> None:
+        """Move by UID: MOVE where offered, else COPY, \\Deleted and UID EXPUNGE of exactly these UIDs.
+
+        ``retry``: an earlier run may have been killed between COPY and EXPUNGE;
+        without MOVE, messages the target already holds are not copied again.
+        """
         if not uids:
             return
         target = self.ensure_folder(folder)
@@ -279,17 +322,54 @@ class Mailbox:
         try:
             if c.has_capability("MOVE"):
                 c.move(uids, target)
-            elif c.has_capability("UIDPLUS"):
-                c.copy(uids, target)
-                c.add_flags(uids, [DELETED])
+                return
+            todo = uids
+            if retry:
+                done = self._copied(uids, target)
+                todo = [u for u in uids if u not in done]
+            if todo:
+                c.copy(todo, target)
+            c.add_flags(uids, [DELETED])
+            # Without UIDPLUS an EXPUNGE would remove every \\Deleted message
+            # in the folder, others' too: copy and flag only.
+            if c.has_capability("UIDPLUS"):
                 c.uid_expunge(uids)
-            else:
-                # Without UIDPLUS an EXPUNGE would remove every \\Deleted message
-                # in the folder, others' too: copy and flag only.
-                c.copy(uids, target)
-                c.add_flags(uids, [DELETED])
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: moving to {folder} failed ({_why(exc)})") from None
+
+    def _copied(self, uids: list[int], target: str) -> set[int]:
+        """The UIDs (of the selected folder) whose exact bytes ``target`` already holds.
+
+        Candidates in the target share the Message-ID and the size; their bytes
+        are compared by hash, so look-alike messages are not taken for copies.
+        """
+        c = self.client
+        wanted: dict[int, tuple[int, str | None, str]] = {}
+        for i in range(0, len(uids), 50):
+            got = c.fetch(uids[i : i + 50], ["RFC822.SIZE", "BODY.PEEK[]"])
+            for uid, meta in got.items():
+                data = bytes(meta.get(b"BODY[]") or b"")
+                wanted[uid] = (int(meta.get(b"RFC822.SIZE", len(data))), _message_id(data), _sha(data))
+        if not wanted:
+            return set()
+        source = self._selected
+        found: set[int] = set()
+        c.select_folder(target, readonly=True)
+        try:
+            for uid, (size, mid, digest) in wanted.items():
+                criteria: list[Any] = ["LARGER", str(max(size - 1, 0)), "SMALLER", str(size + 1)]
+                if mid:
+                    criteria += ["HEADER", "Message-ID", mid]
+                candidates = c.search(criteria)
+                for j in range(0, len(candidates), 50):
+                    bodies = c.fetch(candidates[j : j + 50], ["BODY.PEEK[]"])
+                    if any(_sha(bytes(m.get(b"BODY[]") or b"")) == digest for m in bodies.values()):
+                        found.add(uid)
+                        break
+        finally:
+            if source is not None:
+                c.select_folder(source)
+        return found
 
     # ------------------------------------------------------------ IDLE
 
@@ -302,17 +382,152 @@ class Mailbox:
         """IDLE up to ``timeout`` seconds; True when the server announced new mail."""
         try:
             self.client.idle()
+            responses: list[Any] = []
             try:
-                responses = self.client.idle_check(timeout=timeout)
+                responses += self.client.idle_check(timeout=timeout)
             finally:
-                self.client.idle_done()
+                # Some servers (Courier without enhanced IDLE) report new mail only here.
+                _, after = self.client.idle_done()
+                responses += after
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(f"account {self.account.name}: IDLE failed ({_why(exc)})") from None
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+        return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
 
     def logout(self) -> None:
         """Log out, ignoring a connection that is already gone."""
         _quietly(self.client.logout)
+
+
+class ImapSource:
+    """One IMAP folder as a poll sees it (see :class:`feedback.sources.Source`)."""
+
+    resumable = True
+    movable = True
+
+    def __init__(self, account: Account, folder: str) -> None:
+        self.account = account
+        self.key = folder
+        self.mb = Mailbox(account)
+        self.validity = 0
+
+    def resume(self, validity: int | None, last: int) -> tuple[int, int, str | None]:
+        """SELECT the folder; a new UIDVALIDITY means its UIDs name other messages now: read it all."""
+        self.validity = self.mb.select(self.key)
+        if validity is not None and validity != self.validity:
+            return self.validity, 0, f"{self.account.name}: {self.key} has a new UIDVALIDITY; rescanning it"
+        return self.validity, last, None
+
+    def new(self, after: int) -> Sequence[int]:
+        """UIDs above ``after``."""
+        return self.mb.uids_after(after)
+
+    def batches(self, ids: Sequence[int]) -> Iterator[list[tuple[int, RawMessage]]]:
+        """UIDs in windows of ``batch_size``, each split by the bytes to read, then fetched."""
+        a = self.account
+        for i in range(0, len(ids), a.batch_size):
+            window = list(ids[i : i + a.batch_size])
+            sizes = self.mb.sizes(window)
+            # An oversized message is read in part.
+            weigh = functools.partial(_read_size, sizes, a.max_message_size)
+            for chunk in by_weight(window, weigh, len(window)):
+                yield [
+                    (
+                        f.uid,
+                        RawMessage(
+                            data=f.data,
+                            source=f"{a.name}/{self.key}/{self.validity}/{f.uid}",
+                            received_at=f.internaldate,
+                            truncated=f.truncated,
+                        ),
+                    )
+                    for f in self.mb.fetch(chunk, sizes)
+                ]
+
+    def checkpoint(self, batch: list[tuple[int, RawMessage]]) -> tuple[int, int]:
+        """(UIDVALIDITY, highest UID of the batch)."""
+        return self.validity, max(uid for uid, _ in batch)
+
+    def move(self, ids: list[int], target: str, *, retry: bool = False) -> None:
+        """UID MOVE (or COPY + EXPUNGE) to ``target``."""
+        self.mb.move(ids, target, retry=retry)
+
+    def close(self) -> None:
+        """Log out."""
+        self.mb.logout()
+
+
+def _read_size(sizes: dict[int, int], limit: int, uid: int) -> int:
+    return min(sizes.get(uid, 0), limit)
+
+
+def _leaves(node: Any, num: str) -> Iterator[tuple[str, str, int]]:
+    """(part number, type/subtype, size) of every leaf part, in order."""
+    if node.is_multipart:
+        for i, child in enumerate(node[0], 1):
+            yield from _leaves(child, f"{num}.{i}" if num else str(i))
+        return
+    kind = f"{_text(node[0])}/{_text(node[1])}".lower()
+    size = node[6] if len(node) > 6 and isinstance(node[6], int) else 0
+    yield num or "1", kind, size
+
+
+def _plan(structure: Any, budget: int) -> list[tuple[str, str]] | None:
+    """(part number, section to fetch) for the parts to read, or None when the structure is no help."""
+    if not getattr(structure, "is_multipart", False) or _boundary(structure) is None:
+        return None
+    leaves = list(_leaves(structure, ""))
+    chosen: dict[str, str] = {}
+    for num, kind, size in leaves:
+        if kind in REPORT_PARTS and size <= budget:
+            chosen[num] = num
+            budget -= size
+    for num, kind, size in leaves:
+        if num in chosen:
+            continue
+        if (kind.startswith("text/") or kind == "message/rfc822") and size <= budget:
+            chosen[num] = num
+            budget -= size
+        elif kind in ("message/rfc822", "message/global"):
+            chosen[num] = f"{num}.HEADER"  # the returned message's headers name its recipients
+    return [(n, chosen[n]) for n, _, _ in leaves if n in chosen]
+
+
+def _boundary(node: Any) -> bytes | None:
+    params = node[2] if len(node) > 2 and isinstance(node[2], tuple) else ()
+    for k, v in zip(params[::2], params[1::2], strict=False):
+        if isinstance(k, bytes) and k.lower() == b"boundary" and isinstance(v, bytes):
+            return v
+    return None
+
+
+def _rebuild(node: Any, num: str, mime: dict[str, bytes], bodies: dict[str, bytes]) -> bytes:
+    """A multipart body holding only the fetched parts, with the message's own boundaries."""
+    boundary = _boundary(node)
+    out: list[bytes] = []
+    for i, child in enumerate(node[0], 1):
+        n = f"{num}.{i}" if num else str(i)
+        if child.is_multipart:
+            inner = _rebuild(child, n, mime, bodies)
+            if inner:
+                out.append(mime.get(n, b"") + inner)
+        elif n in bodies:
+            out.append(mime.get(n, b"") + bodies[n])
+    if boundary is None or not out:
+        return b""
+    return b"".join(b"--" + boundary + b"\r\n" + p + b"\r\n" for p in out) + b"--" + boundary + b"--\r\n"
+
+
+def _message_id(data: bytes) -> str | None:
+    m = _MESSAGE_ID.search(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0])
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def seqset(uids: list[int]) -> str:
@@ -330,6 +545,7 @@ def seqset(uids: list[int]) -> str:
 
 
 _NUMBER = re.compile(rb"\d+")
+_MESSAGE_ID = re.compile(rb"(?im)^message-id:[ \t]*(<[^>\r\n]*>)")
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _DATE = re.compile(rb'\bINTERNALDATE "([^"]+)"')
