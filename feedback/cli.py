@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import csv
 import json
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -30,9 +31,10 @@ TABLE_COLUMNS = ("kind", "recipient", "bounce_type", "bounce_subtype", "reason",
 class Context:
     """What every command shares: the global options, config loaded on demand."""
 
-    def __init__(self, config_path: str | None, db: str | None) -> None:
+    def __init__(self, config_path: str | None, db: str | None, level: str = "info") -> None:
         self.config_path = config_path
         self.db = db
+        self.level = level  # quiet | info | verbose
         self._config: Config | None = None
 
     def config(self) -> Config:
@@ -43,13 +45,28 @@ class Context:
                 raise UsageFailure(str(exc)) from None
         return self._config
 
-    def store(self) -> Store:
-        """The database named by --db / FEEDBACK_DB or the config, opened and migrated."""
+    def say(self, text: str) -> None:
+        """A command's summary line: on stdout unless --quiet."""
+        if self.level != "quiet":
+            click.echo(text)
+
+    def store(self, *, create: bool = True) -> Store:
+        """The database named by --db / FEEDBACK_DB or the config, opened and migrated.
+
+        Read commands pass ``create=False``: asking a question must not leave an
+        empty feedback.db wherever it was asked.
+        """
+        import os
+
         from .store import Store
 
         cfg = self.config()
+        path = database_path(cfg, self.db)
+        if not create and not os.path.exists(path):
+            where = "" if self.db or cfg.path else " (no --db, FEEDBACK_DB or config file given)"
+            raise UsageFailure(f"database {path} does not exist{where}")
         try:
-            return Store(database_path(cfg, self.db), keep_raw=cfg.keep_raw, policy=cfg.policy)
+            return Store(path, keep_raw=cfg.keep_raw, policy=cfg.policy)
         except StoreError as exc:
             raise UsageFailure(str(exc)) from None
 
@@ -100,8 +117,9 @@ def main(
     """Turn Amazon SES bounce and complaint mail into events."""
     from . import logs
 
-    logs.setup("quiet" if quiet else "verbose" if verbose else "info", log_format)
-    ctx.obj = Context(config_path, db)
+    level = "quiet" if quiet else "verbose" if verbose else "info"
+    logs.setup(level, log_format)
+    ctx.obj = Context(config_path, db, level)
 
 
 class LockedExit(click.ClickException):
@@ -269,6 +287,9 @@ def _poll_accounts(
         raise UsageFailure(str(exc)) from None
     if not accounts:
         raise UsageFailure("no [[accounts]] in the config")
+    import logging
+
+    log = logging.getLogger("feedback")
     store = obj.store()
     code = 0
     try:
@@ -284,9 +305,16 @@ def _poll_accounts(
                     bar = click.progressbar(length=res.total, label=res.account, file=sys.stderr, show_pos=True)
                 bar.update(res.seen - bar.pos)
 
+            def detail(res: AccountResult) -> None:
+                log.debug("%s: %d of %d read, %d new, %d new events", res.account, res.seen, res.total,
+                          res.messages, res.events)  # fmt: skip
+
+            # Dry-run lines are the answer asked for; other notices (retries, a new UIDVALIDITY) are warnings.
+            echo = click.echo if dry_run else log.warning
+
             r = poll_account(
                 store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
-                workers=workers, echo=click.echo, progress=progress if show_progress else None,
+                workers=workers, echo=echo, progress=progress if show_progress else detail,
             )  # fmt: skip
             if bar is not None:
                 bar.render_finish()
@@ -296,7 +324,7 @@ def _poll_accounts(
                 click.echo(f"{r.error}", err=True)
                 code = max(code, 2 if r.auth_error else 1)
             elif not dry_run:
-                click.echo(f"{account.name}: {r.seen} read, {r.messages} new, {r.events} new events, {r.moved} moved")
+                obj.say(f"{account.name}: {r.seen} read, {r.messages} new, {r.events} new events, {r.moved} moved")
     finally:
         store.close()
     return code
@@ -318,6 +346,7 @@ def poll(obj: Context, accounts: tuple[str, ...], dry_run: bool, limit: int | No
     from .lock import Locked, PollLock
 
     cfg = obj.config()
+    obj.store().close()  # a missing folder or a read-only or full disk: one line, before the lock file
     try:
         with PollLock(database_path(cfg, obj.db)):
             code = _poll_accounts(obj, list(accounts) or None, dry_run=dry_run, limit=limit, workers=workers)
@@ -359,8 +388,17 @@ def status(obj: Context, fmt: str) -> None:
     """Per account: the last run, the next scheduled one, and the last error."""
     from .scheduler import next_run
 
+    import os
+
     cfg = obj.config()
-    store = obj.store()
+    if not os.path.exists(database_path(cfg, obj.db)) and cfg.accounts:
+        # Configured, never polled: nothing to read, and nothing to create either.
+        rows = [
+            dict.fromkeys(STATUS_TABLE) | {"account": a.name, "next_run": next_run(cfg, None)} for a in cfg.accounts
+        ]
+        write_rows(rows, fmt, STATUS_TABLE)
+        return
+    store = obj.store(create=False)
     rows = []
     try:
         names = [a.name for a in cfg.accounts] or [
@@ -408,20 +446,31 @@ def reprocess(
 
     Repeats add nothing: messages are unique by content, events by identity.
     """
+    from .lock import Locked, PollLock
+
     if folder and not account:
         raise UsageFailure("--folder goes with --account")
-    if account:
-        code = _poll_accounts(
-            obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
-            command="reprocess", show_progress=sys.stderr.isatty(),
-        )  # fmt: skip
-        if not paths and not stored:
-            sys.exit(code)
-    if not paths and not stored:
+    if not paths and not stored and not account:
         raise UsageFailure("give PATH... to import, --stored, or --account")
     cfg = obj.config()
+    if account:
+        obj.store().close()
+        try:
+            # A rescan moves mail and sets the checkpoint, as a poll does: one at a time.
+            with PollLock(database_path(cfg, obj.db)):
+                code = _poll_accounts(
+                    obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
+                    command="reprocess", show_progress=sys.stderr.isatty(),
+                )  # fmt: skip
+        except Locked as exc:
+            raise LockedExit(str(exc)) from None
+        if not paths and not stored:
+            sys.exit(code)
     store = obj.store()
     run_id = store.start_run("reprocess")
+    # SIGTERM ends the run as Ctrl-C does: the batch in hand rolls back, the run is recorded as
+    # interrupted (not "running" for ever), and a rerun adds what is missing.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     stored_n = new_events = 0
     error: str | None = None
     try:
@@ -467,19 +516,48 @@ def reprocess(
     except (SourceError, StoreError) as exc:
         error = str(exc)
         raise UsageFailure(error) from None
+    except KeyboardInterrupt:
+        error = "interrupted; run the same command again to finish"
+        raise click.ClickException(f"reprocess {error}") from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         try:
             store.finish_run(run_id, messages=stored_n, events=new_events, errors=int(error is not None), error=error)
-        except StoreError:
+        except (StoreError, sqlite3.Error):
             pass  # the database itself failed: the error above says so
         store.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --since that is not a date is an error, not an empty answer."""
+    import datetime
+
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.date.fromisoformat(text).isoformat()
+        t = datetime.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2024-01-05 or a time like 2024-01-05T10:00:00Z"
+        ) from None
+    if t.tzinfo is not None:
+        t = t.astimezone(datetime.UTC).replace(tzinfo=None)
+    # Stored times are UTC, "YYYY-MM-DDTHH:MM:SSZ": compare like with like.
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 EVENT_TABLE = ("received_at", "kind", "recipient", "bounce_type", "reason", "status", "identity")
 
 
 @main.command()
-@click.option("--since", help="Only events received on or after this date (YYYY-MM-DD or ISO time).")
+@click.option("--since", callback=_since, help="Only events received on or after this date (YYYY-MM-DD or ISO time).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.option("--identity", help="Only events of this sending identity.")
 @click.option("--recipient", help="Only events about this address.")
@@ -496,7 +574,7 @@ def events(
     fmt: str,
 ) -> None:
     """List stored events."""
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         rows = store.events(since=since, kind=kind, identity=identity, recipient=recipient, limit=limit)
         write_rows(rows, fmt, EVENT_TABLE)
@@ -509,8 +587,11 @@ def events(
 @click.option("--identity", help="Also count suppressions scoped to this sending identity.")
 @click.pass_obj
 def check(obj: Context, addresses: tuple[str, ...], identity: str | None) -> None:
-    """Exit 1 if any ADDRESS is suppressed (and say why), 0 if none is."""
-    store = obj.store()
+    """Exit 1 if any ADDRESS is suppressed (and say why), 0 if none is.
+
+    ADDRESS may be ``addr``, ``<addr>`` or ``Name <addr>``; case does not matter.
+    """
+    store = obj.store(create=False)
     found = False
     try:
         for a in addresses:
@@ -586,7 +667,7 @@ STATS_TABLE = (
 
 
 @main.command()
-@click.option("--since", help="From this day (YYYY-MM-DD).")
+@click.option("--since", callback=_since, help="From this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.pass_obj
 def stats(obj: Context, since: str | None, fmt: str) -> None:
@@ -594,7 +675,7 @@ def stats(obj: Context, since: str | None, fmt: str) -> None:
 
     SES reviews accounts at 5% bounces and 0.1% complaints; rates over those are flagged.
     """
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         rows = store.stats(since)
     finally:
@@ -618,12 +699,12 @@ def stats(obj: Context, since: str | None, fmt: str) -> None:
     show_default=True,
     help="ses-json: SES notification objects, one per line.",
 )
-@click.option("--since", help="Only events received on or after this date.")
+@click.option("--since", callback=_since, help="Only events received on or after this date.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, kind: str | None) -> None:
     """Export stored events: as SES notification objects, JSON lines or CSV."""
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         rows = store.events(since=since, kind=kind)
         if fmt == "ses-json":

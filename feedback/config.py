@@ -359,11 +359,11 @@ def parse_interval(text: str) -> int:
 
 def _interval(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        return _bad(f'must be like "30s", "5m" or "1h", not {_show(value)}')
+        return _bad(f'{_show(value)} is not like "30s", "5m" or "1h"')
     try:
         return parse_interval(str(value))
     except ConfigError:
-        return _bad(f'must be like "30s", "5m" or "1h" (at least 1s), not {_show(value)}')
+        return _bad(f'{_show(value)} is not like "30s", "5m" or "1h" (at least 1s)')
 
 
 def _cron(value: Any) -> Any:

@@ -25,11 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .addresses import address_key
 from .errors import StoreError
 from .models import BOUNCE, COMPLAINT, Event, RawMessage, compress
 from .policy import Policy
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -52,14 +53,6 @@ _IN_SENDER_SIDE = ", ".join(f"'{v}'" for v in sorted(SENDER_SIDE))
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with a Z."""
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def address_key(address: str) -> str:
-    """How addresses compare: the local part as sent, the domain lower-cased."""
-    local, at, domain = address.strip().rpartition("@")
-    if not at:
-        return address.strip().lower()
-    return f"{local}@{domain.lower()}"
 
 
 # ---------------------------------------------------------------- schema
@@ -251,6 +244,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account, folder, uidvalidity, uid)
     );
     """,
+    # 4: addresses compare without case (keys re-folded by _fold_address_case); the view
+    # compares without case too, so an app's own SQL finds NOBODY@ as nobody@.
+    """
+    DROP VIEW suppressed;
+    CREATE VIEW suppressed AS
+        SELECT address COLLATE NOCASE AS address, scope, reason, bounce_type, first_at, last_at, count, expires_at,
+               manual
+        FROM suppressions
+        WHERE active = 1 AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    """,
 ]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -328,7 +331,74 @@ class Store:
             with self._tx():
                 for statement in _statements(MIGRATIONS[version - 1]):
                     schema.execute(statement)
+                if version == 4:
+                    self._fold_address_case()
                 schema.execute(f"PRAGMA user_version = {version}")
+
+    def _fold_address_case(self) -> None:
+        """Schema 4: re-key events and suppressions by the case-less address key.
+
+        Events that differ only by the case of their recipient become one (their
+        message links kept); suppressions that differ only by case are merged
+        and the merge recorded in suppression_log; the merged ones are re-derived.
+        """
+        db = self.db
+        groups: dict[str, list[tuple[int, str | None]]] = {}
+        for eid, ses_id, sha, rcpt, kind, btype in db.execute(
+            "SELECT id, ses_message_id, message_sha256, recipient, kind, bounce_type FROM events ORDER BY id"
+        ).fetchall():
+            rk = address_key(rcpt) if rcpt else ""
+            key = f"ses:{ses_id}:{rk}:{kind}:{btype or ''}" if ses_id else f"msg:{sha}:{rk}:{kind}:{btype or ''}"
+            groups.setdefault(key, []).append((int(eid), address_key(rcpt) if rcpt else None))
+        # Temporary keys first: a row's new key may be another row's old one.
+        db.execute("UPDATE events SET event_key = 'fold:' || id")
+        for key, members in groups.items():
+            (keep, keep_rk), dups = members[0], [m[0] for m in members[1:]]
+            for dup in dups:
+                db.execute(
+                    "INSERT OR IGNORE INTO event_messages (event_id, message_id)"
+                    " SELECT ?, message_id FROM event_messages WHERE event_id = ?",
+                    [keep, dup],
+                )
+                db.execute(
+                    "UPDATE events SET trusted = max(trusted, (SELECT trusted FROM events WHERE id = ?)) WHERE id = ?",
+                    [dup, keep],
+                )
+                db.execute("DELETE FROM events WHERE id = ?", [dup])
+            db.execute("UPDATE events SET event_key = ?, recipient_key = ? WHERE id = ?", [key, keep_rk, keep])
+        merged: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for row in db.execute(
+            "SELECT address, scope, manual, manual_by, manual_reason, manual_at FROM suppressions ORDER BY rowid"
+        ).fetchall():
+            merged.setdefault((address_key(row[0]), row[1]), []).append(row)
+        at = now_iso()
+        for (key, scope), variants in merged.items():
+            if len(variants) == 1 and variants[0][0] == key:
+                continue
+            # The latest manual decision wins, as it would have had they been one row.
+            manual = max((v for v in variants if v[2]), key=lambda v: v[5] or "", default=None)
+            db.executemany(
+                "DELETE FROM suppressions WHERE address = ? AND scope = ?", [(v[0], scope) for v in variants]
+            )
+            db.execute(
+                "INSERT INTO suppressions (address, scope, reason, manual, manual_by, manual_reason, manual_at,"
+                " active, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    key,
+                    scope,
+                    "manual" if manual and manual[2] == "suppress" else None,
+                    *(manual[2:6] if manual else (None, None, None, None)),
+                    int(bool(manual and manual[2] == "suppress")),
+                    at,
+                ],
+            )
+            if len(variants) > 1:
+                names = ", ".join(sorted(v[0] for v in variants))
+                db.execute(
+                    "INSERT INTO suppression_log (address, scope, action, by, reason, at) VALUES (?,?,?,?,?,?)",
+                    [key, scope, "merge", "feedback (schema 4)", f"addresses that differ only by case: {names}", at],
+                )
+            self._recompute(key, scope)
 
     def close(self) -> None:
         """Close the connection."""
@@ -346,8 +416,13 @@ class Store:
         def __exit__(self, et: object, ev: object, tb: object) -> None:
             if et is None:
                 self.store.db.execute("COMMIT")
-            else:
-                self.store.db.execute("ROLLBACK")
+            elif self.store.db.in_transaction:
+                # A full disk may have rolled back already; a failed ROLLBACK must
+                # not hide the error that ended the transaction.
+                try:
+                    self.store.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
 
     def _tx(self) -> Store._Tx:
         return Store._Tx(self)
@@ -542,7 +617,8 @@ class Store:
                 active, reason, bounce_type = True, last[3], last[2]
                 expires_at = _expires(last[4], self.policy.expiry("soft"))
         if manual == "suppress":
-            active = True
+            # Set by hand: holds until lifted by hand, whatever an old bounce's expiry said.
+            active, expires_at = True, None
         if not counted and not current:
             return
         first_row = counted[0] if counted else None
@@ -576,6 +652,9 @@ class Store:
         if action not in ("suppress", "unsuppress"):
             raise StoreError(f"unknown action {action}")
         key = address_key(address)
+        local, _, domain = key.rpartition("@")
+        if not local or not domain or any(c.isspace() for c in key):
+            raise StoreError(f"{address!r} is not an email address")
         at = now_iso()
         with self._tx():
             self.db.execute(

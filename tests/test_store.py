@@ -16,7 +16,7 @@ import feedback
 from feedback.cli import main
 from feedback.models import RawMessage
 from feedback.pipeline import ClassifierConfig, classify
-from feedback.store import MIGRATIONS, Policy, Store, StoreError
+from feedback.store import MIGRATIONS, SCHEMA_VERSION, Policy, Store, StoreError
 
 from .conftest import FIXTURES, MESSAGES
 
@@ -218,7 +218,7 @@ def test_migration_upgrades_an_older_file_in_place(tmp_path: Path) -> None:
             " VALUES ('k', 1, '2024-01-02T00:00:00Z', 'bounce', 'a@example.net', 'a@example.net', 'Permanent')"
         )
     s = Store(str(db))
-    assert s.version == 3
+    assert s.version == SCHEMA_VERSION
     assert s.counts()["events"] == 1
     # v2's view counts an event without received_at on the day it was stored.
     assert rows(db, "SELECT day, permanent FROM bounces_daily") == [("2024-01-02", 1)]
@@ -252,7 +252,8 @@ def test_read_only_folder_is_one_clear_error(tmp_path: Path) -> None:
     try:
         # root writes through file modes; /sys is a read-only file system for everyone.
         folder = ro if not os.access(ro, os.W_OK) else Path("/sys")
-        res = CliRunner().invoke(main, ["--db", str(folder / "feedback-test.db"), "check", "a@example.net"])
+        res = CliRunner().invoke(main, ["--db", str(folder / "feedback-test.db"), "suppress", "a@example.net",
+                                        "--reason", "x"])  # fmt: skip
         assert res.exit_code == 2 and "cannot create" in res.output
         assert len(res.output.strip().splitlines()) == 1
     finally:

@@ -43,9 +43,7 @@ MODULES: tuple[str, ...] = (
     "godaddy",
 )
 
-RECEIVERS: tuple[Receiver, ...] = tuple(
-    importlib.import_module(f"{__name__}.{m}").RECEIVER for m in MODULES
-)
+RECEIVERS: tuple[Receiver, ...] = tuple(importlib.import_module(f"{__name__}.{m}").RECEIVER for m in MODULES)
 
 _HOST_IN_TEXT = re.compile(r"\b(?:host|from|by|server|mta)\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\b")
 
