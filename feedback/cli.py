@@ -386,9 +386,9 @@ STATUS_TABLE = ("account", "last_start", "last_end", "last_status", "messages", 
 @click.pass_obj
 def status(obj: Context, fmt: str) -> None:
     """Per account: the last run, the next scheduled one, and the last error."""
-    from .scheduler import next_run
-
     import os
+
+    from .scheduler import next_run
 
     cfg = obj.config()
     if not os.path.exists(database_path(cfg, obj.db)) and cfg.accounts:

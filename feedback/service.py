@@ -296,6 +296,8 @@ def _poll_local(
     """A Maildir behaves like a folder (feedback moves to the processed sub-folder,
     by an atomic rename); an mbox is only read. Content hashes make every rerun
     add nothing, so a crash between commit and rename only repeats the rename."""
+    if account.mbox and not Path(account.mbox).is_file():
+        raise MailboxError(f"account {account.name}: mbox {account.mbox} is not a file")
     box = mailbox.mbox(account.mbox, create=False) if account.mbox else None
     try:
         _poll_local_items(
