@@ -66,7 +66,7 @@ class Context:
             where = "" if self.db or cfg.path else " (no --db, FEEDBACK_DB or config file given)"
             raise UsageFailure(f"database {path} does not exist{where}")
         try:
-            return Store(path, keep_raw=cfg.keep_raw, policy=cfg.policy)
+            return Store(path, keep_raw=cfg.keep_raw, policy=cfg.policy, read_only_ok=not create)
         except StoreError as exc:
             raise UsageFailure(str(exc)) from None
 

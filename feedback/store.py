@@ -16,9 +16,11 @@ else the message + recipient + kind + bounce type).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -272,6 +274,8 @@ def _check_file(path: str) -> None:
         if head and head != SQLITE_MAGIC:
             raise StoreError(f"database {path} is not a SQLite file")
         return
+    if os.path.islink(path):
+        raise StoreError(f"database {path} is a symbolic link to nothing")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise StoreError(f"database {path}: folder {folder} does not exist")
@@ -285,21 +289,89 @@ def _check_file(path: str) -> None:
         raise StoreError(f"database {path}: cannot create ({exc.strerror})") from None
 
 
+def _disk_full(path: str) -> str | None:
+    """ "no space left ..." when the database's disk is (nearly) full: SQLite may only say "disk I/O error"."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    return f"no space left on the disk of {folder}" if free < 256 * 1024 else None
+
+
+def _not_writable(path: str) -> str | None:
+    """Why SQLite could not write this database (file or folder read-only), or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except OSError:
+        pass
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    # WAL keeps -wal and -shm files beside the database.
+    if not os.access(folder, os.W_OK) and not os.path.exists(path + "-wal"):
+        return f"folder {folder} is read-only"
+    return None
+
+
 class Store:
     """The database: open (creating and migrating it), write batches, answer queries."""
 
-    def __init__(self, path: str, *, keep_raw: bool = True, policy: Policy | None = None) -> None:
+    def __init__(
+        self, path: str, *, keep_raw: bool = True, policy: Policy | None = None, read_only_ok: bool = False
+    ) -> None:
         self.path = path
         self.keep_raw = keep_raw
         self.policy = policy or Policy()
         self._now = now_iso()
         _check_file(path)
-        try:
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self._pragma()
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {path}: {exc}") from None
+        why = _not_writable(path)
+        if why is None:
+            try:
+                self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                self._pragma()
+                self._migrate()
+                return
+            except (sqlite3.DatabaseError, StoreError) as exc:
+                full = _disk_full(path)
+                with contextlib.suppress(AttributeError, sqlite3.Error):
+                    self.db.close()
+                if not (full and read_only_ok):
+                    text = str(exc).removeprefix(f"database {path}: ")
+                    raise StoreError(f"database {path}: {text}" + (f" ({full})" if full else "")) from None
+                why = full
+        if not read_only_ok:
+            raise StoreError(f"database {path} cannot be written: {why}")
+        self._open_read_only(why)
+
+    def _open_read_only(self, why: str) -> None:
+        """For questions about a database we may not write: read it as it is, never migrate it."""
+        from pathlib import Path
+
+        # A read-only folder cannot hold the -shm file WAL readers share: the file is immutable then.
+        # (A full disk cannot either.) Nobody can write the file meanwhile, so that is safe.
+        folder_ro = not os.access(os.path.dirname(os.path.abspath(self.path)), os.W_OK)
+        base = Path(self.path).absolute().as_uri()
+        error: sqlite3.DatabaseError | None = None
+        for query in ("?immutable=1",) if folder_ro else ("?mode=ro", "?immutable=1"):
+            try:
+                self.db = sqlite3.connect(base + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                version = self.version
+                break
+            except sqlite3.DatabaseError as exc:
+                error = exc
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.close()
+        else:
+            raise StoreError(f"database {self.path}: {error} ({why})") from None
+        if version != SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"database {self.path} has schema {version}, this feedback reads {SCHEMA_VERSION}, and it cannot be"
+                f" upgraded: {why}"
+            )
 
     def _pragma(self) -> None:
         ex = self.db.execute
@@ -415,7 +487,14 @@ class Store:
 
         def __exit__(self, et: object, ev: object, tb: object) -> None:
             if et is None:
-                self.store.db.execute("COMMIT")
+                try:
+                    self.store.db.execute("COMMIT")
+                except sqlite3.Error:
+                    # A COMMIT that fails (full disk) leaves the transaction open: end it, then say why.
+                    if self.store.db.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self.store.db.execute("ROLLBACK")
+                    raise
             elif self.store.db.in_transaction:
                 # A full disk may have rolled back already; a failed ROLLBACK must
                 # not hide the error that ended the transaction.
