@@ -286,6 +286,8 @@ def load(path: str | None, *, required: bool = False) -> Config:
     if path is None:
         path = os.environ.get("FEEDBACK_CONFIG") or "feedback.toml"
         explicit = "FEEDBACK_CONFIG" in os.environ
+    if "\0" in path:
+        raise ConfigError(f"config file {path!r}: a path cannot hold a NUL character")
     p = Path(path)
     if not p.exists():
         if explicit or required:

@@ -263,6 +263,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def _check_file(path: str) -> None:
     """One clear error for a path that is no SQLite database or cannot be written."""
+    if "\0" in path or not path:
+        raise StoreError(f"database {path!r}: not a file name")
     if os.path.isdir(path):
         raise StoreError(f"database {path} is a folder")
     if os.path.exists(path):

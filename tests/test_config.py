@@ -15,7 +15,7 @@ LOCAL = '[[accounts]]\nname = "l"\nmbox = "box.mbox"\n'
 
 # (config text, the key the one line must name, a word of its message)
 CASES = [
-    (IMAP + 'timeout = "abc"\n', "accounts[0] (\"a\").timeout", "seconds"),
+    (IMAP + 'timeout = "abc"\n', 'accounts[0] ("a").timeout', "seconds"),
     (IMAP + "timeout = 0\n", ".timeout", "seconds"),
     (IMAP + "unrecognised = 1\n", ".unrecognised", "move:"),
     (IMAP + 'unrecognised = "move:"\n', ".unrecognised", "move:"),
@@ -27,9 +27,9 @@ CASES = [
     (IMAP + 'tls = "ssl"\n', ".tls", "implicit"),
     (IMAP + "hostname = 1\n", ".hostname", "unknown key"),
     (IMAP + 'password = "hunter2"\n', ".password", "no inline passwords"),
-    (IMAP + "password_file = \"/x\"\n", "accounts[0] (\"a\")", "exactly one of"),
+    (IMAP + 'password_file = "/x"\n', 'accounts[0] ("a")', "exactly one of"),
     (IMAP.replace('host = "imap.example.com"', 'host = "imap.example.com"\ntls = "none"'), ".tls", "loopback"),
-    (IMAP.replace('password_env = "P"', "password_command = \"pass 'unclosed\""), ".password_command", "split"),
+    (IMAP.replace('password_env = "P"', 'password_command = "pass \'unclosed"'), ".password_command", "split"),
     ('[[accounts]]\nname = "a"\nusername = "u"\npassword_env = "P"\n', ".host", "needed"),
     ('[[accounts]]\nhost = "h"\nusername = "u"\npassword_env = "P"\n', "accounts[0].name", "needs a name"),
     ('[[accounts]]\nname = ""\nmbox = "x"\n', "accounts[0].name", "non-empty"),
@@ -39,8 +39,8 @@ CASES = [
     (LOCAL + 'maildir = "m"\n', 'accounts[0] ("l")', "not both"),
     (IMAP + IMAP, 'accounts[1] ("a").name', "earlier account"),
     ('identitys = ["example.com"]\n', "identitys", "did you mean identities"),
-    ("[polcy]\ntrust = \"any\"\n", "polcy", "unknown key"),
-    ("identities = \"example.com\"\n", "identities", "list"),
+    ('[polcy]\ntrust = "any"\n', "polcy", "unknown key"),
+    ('identities = "example.com"\n', "identities", "list"),
     ("identities = [1]\n", "identities", "list"),
     ("database = 5\n", "database", "string"),
     ("accounts = 1\n", "accounts", "array of tables"),
@@ -79,7 +79,7 @@ def test_each_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, text: s
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     cfg = tmp_path / "feedback.toml"
-    cfg.write_text('identitys = []\n[polcy]\n' + IMAP + 'timeout = "abc"\nport = 0\n' + LOCAL + "bogus = 2\n")
+    cfg.write_text("identitys = []\n[polcy]\n" + IMAP + 'timeout = "abc"\nport = 0\n' + LOCAL + "bogus = 2\n")
     with pytest.raises(ConfigError) as info:
         load(str(cfg))
     lines = str(info.value).splitlines()
@@ -103,7 +103,7 @@ def test_good_config_keeps_every_value(tmp_path: Path) -> None:
 
 def test_secret_values_never_appear_in_errors(tmp_path: Path) -> None:
     cfg = tmp_path / "feedback.toml"
-    cfg.write_text(IMAP.replace('password_env = "P"', "password_command = \"echo 's3cr3t\"") + 'password = "hunter2"\n')
+    cfg.write_text(IMAP.replace('password_env = "P"', 'password_command = "echo \'s3cr3t"') + 'password = "hunter2"\n')
     with pytest.raises(ConfigError) as info:
         load(str(cfg))
     assert "s3cr3t" not in str(info.value) and "hunter2" not in str(info.value)

@@ -38,9 +38,7 @@ def test_non_utf8_password_file_names_no_byte(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("source", ["env", "file", "command", "oauth"])
-def test_an_empty_secret_is_refused_before_login(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
-) -> None:
+def test_an_empty_secret_is_refused_before_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> None:
     monkeypatch.setenv("EMPTY_PW", "")
     (tmp_path / "pw").write_text("\n")
     kw = {

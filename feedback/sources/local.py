@@ -85,6 +85,8 @@ def iter_paths(paths: list[str]) -> Iterator[RawMessage | FileRef]:
     often) reads them; mbox and Maildir messages come read.
     """
     for arg in paths:
+        if "\0" in arg:
+            raise SourceError(f"{arg!r}: a path cannot hold a NUL character")
         p = Path(arg)
         if not p.exists():
             if p.is_symlink():
