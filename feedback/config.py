@@ -162,7 +162,7 @@ def _strings(value: Any) -> Any:
 
 def _command(value: Any) -> Any:
     if not isinstance(value, str) or not value.strip():
-        return _bad(f"must be a non-empty string, not {_show(value)}")
+        return _bad(f"must be a non-empty string (a {type(value).__name__} is given)")
     try:
         shlex.split(value)
     except ValueError as exc:

@@ -109,6 +109,14 @@ def test_secret_values_never_appear_in_errors(tmp_path: Path) -> None:
     assert "s3cr3t" not in str(info.value) and "hunter2" not in str(info.value)
 
 
+def test_a_mistyped_secret_command_is_not_shown(tmp_path: Path) -> None:
+    cfg = tmp_path / "feedback.toml"
+    cfg.write_text(IMAP.replace('password_env = "P"', 'password_command = ["printf", "s3cr3t"]'))
+    with pytest.raises(ConfigError) as info:
+        load(str(cfg))
+    assert "s3cr3t" not in str(info.value) and "password_command" in str(info.value)
+
+
 def test_non_utf8_config_is_one_line(tmp_path: Path) -> None:
     cfg = tmp_path / "feedback.toml"
     cfg.write_bytes(b'database = "\xff\xfe"\n')
