@@ -17,7 +17,7 @@ from . import __version__
 from .batch import classify_many
 from .config import Config, ConfigError, database_path, load
 from .errors import StoreError
-from .export import ses_notification
+from .export import SHAPES, objects
 from .models import EVENT_FIELDS, KINDS, Event, FileRef, RawMessage
 from .sources.local import SourceError, iter_paths
 
@@ -661,6 +661,7 @@ STATS_TABLE = (
     "undetermined",
     "complaints",
     "sends",
+    "sends_from",
     "bounce_rate",
     "complaint_rate",
 )
@@ -669,12 +670,35 @@ STATS_TABLE = (
 @main.command()
 @click.option("--since", callback=_since, help="From this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="For cron: one line per identity past a review level over the last --days days and exit 1; else nothing, exit 0.",
+)
+@click.option("--days", type=click.IntRange(1, 366), help="With --check: the days a rate is taken over (default 7).")
 @click.pass_obj
-def stats(obj: Context, since: str | None, fmt: str) -> None:
+def stats(obj: Context, since: str | None, fmt: str, check: bool, days: int | None) -> None:
     """Bounces and complaints per identity and day; rates where the sends table has counts.
 
-    SES reviews accounts at 5% bounces and 0.1% complaints; rates over those are flagged.
+    SES reviews accounts at 5% hard bounces and 0.1% complaints; rates over those are flagged.
+    With --check: exit 1 and one line per identity whose rate over the last --days days passes a
+    review level (without send counts: whose Permanent bounces or complaints jumped against its
+    previous weeks), exit 0 and print nothing otherwise.
     """
+    if days is not None and not check:
+        raise UsageFailure("--days goes with --check")
+    if check:
+        from .report import WINDOW
+        from .report import check as check_levels
+
+        store = obj.store(create=False)
+        try:
+            found = check_levels(store.db, days or WINDOW)
+        finally:
+            store.close()
+        for s in found:
+            click.echo(s.line())
+        sys.exit(1 if found else 0)
     store = obj.store(create=False)
     try:
         rows = store.stats(since)
@@ -691,31 +715,110 @@ def stats(obj: Context, since: str | None, fmt: str) -> None:
 
 
 @main.command()
+@click.option("--since", help="First day (YYYY-MM-DD; default: 8 weeks before the newest feedback).")
+@click.option("--identity", help="Only this sending identity.")
+@click.option(
+    "--out",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The HTML file to write ('-': standard output).",
+)
+@click.pass_obj
+def report(obj: Context, since: str | None, identity: str | None, out: str) -> None:
+    """Write one self-contained HTML page (no script, nothing fetched): per identity, bounces and
+    complaints against SES's review levels, their causes, the receivers refusing us, and the newest
+    suppressions; every chart's numbers also as a table."""
+    import os
+
+    from . import report as rep
+
+    if since:
+        try:
+            since = rep.parse_day(since)
+        except ValueError:
+            raise UsageFailure(f"--since {since}: give a day as YYYY-MM-DD") from None
+    store = obj.store(create=False)
+    try:
+        data, page = rep.build(store.db, since=since, identity=identity, database=os.path.basename(store.path))
+    finally:
+        store.close()
+    if out == "-":
+        sys.stdout.write(page)
+        return
+    tmp = f"{out}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UsageFailure(f"{out}: {exc.strerror}") from None
+    n = len(data.identities)
+    click.echo(f"{out}: {n} {'identity' if n == 1 else 'identities'}, {data.start} to {data.end}")
+
+
+@main.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ses-json", "jsonl", "csv"]),
+    type=click.Choice(["ses-json", "ses-events", "jsonl", "csv"]),
     default="ses-json",
     show_default=True,
-    help="ses-json: SES notification objects, one per line.",
+    help="ses-json: SES feedback notifications (notificationType); ses-events: SES event publishing records"
+    " (eventType); one JSON object per line.",
 )
 @click.option("--since", callback=_since, help="Only events received on or after this date.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, kind: str | None) -> None:
-    """Export stored events: as SES notification objects, JSON lines or CSV."""
+    """Export stored events: as SES's own JSON, JSON lines or CSV."""
     store = obj.store(create=False)
     try:
         rows = store.events(since=since, kind=kind)
-        if fmt == "ses-json":
-            for r in rows:
-                n = ses_notification(r)
-                if n is not None:
-                    click.echo(json.dumps(n, ensure_ascii=False))
+        if fmt in SHAPES:
+            for n in objects(rows, store.event_notifications, fmt):
+                click.echo(json.dumps(n, ensure_ascii=False))
         else:
             write_rows(rows, fmt, EVENT_TABLE)
     finally:
         store.close()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--event", "event_id", type=int, help="Explain this stored event (its message must have been kept).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def explain(obj: Context, paths: tuple[str, ...], event_id: int | None, fmt: str) -> None:
+    """Why each event is what it is: detector, deciding rule and its source, parts and defects.
+
+    Give message files (.eml, mbox, Maildir) or --event ID for a stored event.
+    """
+    from .explain import explain as explain_message
+    from .explain import render_text
+
+    if bool(paths) == (event_id is not None):
+        raise UsageFailure("explain: give message files or --event ID, not both or neither")
+    cfg = obj.config().classifier
+    if event_id is not None:
+        store = obj.store(create=False)
+        try:
+            found = store.event_message(event_id)
+        finally:
+            store.close()
+        if found is None:
+            raise UsageFailure(f"explain: no stored event {event_id} with its message kept (keep_raw)")
+        raw, recipient, kind = found
+        report = explain_message(raw, cfg)
+        # The stored event is one of the message's: show that one.
+        report["events"] = [
+            e for e in report["events"] if e.get("recipient") == recipient and e.get("kind") == kind
+        ] or report["events"]
+        reports = [report]
+    else:
+        reports = [explain_message(m.load() if isinstance(m, FileRef) else m, cfg) for m in iter_paths(list(paths))]
+    for report in reports:
+        click.echo(json.dumps(report, ensure_ascii=False) if fmt == "json" else render_text(report), nl=fmt == "json")
 
 
 if __name__ == "__main__":  # pragma: no cover

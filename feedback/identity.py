@@ -58,8 +58,9 @@ def normalise_identities(identities: Iterable[str]) -> tuple[str, ...]:
 def resolve_identity(identities: Sequence[str], candidates: Sequence[str | None]) -> str | None:
     """The configured identity that sent the mail: exact address, else domain, else parent domain.
 
-    ``candidates`` are addresses in order of trust (the forwarded To, then the
-    original From). An exact address identity beats any domain match.
+    ``candidates`` are the addresses to match (the original's From; the
+    forwarded To only when the original is missing). An exact address identity
+    beats any domain match.
     """
     if not identities:
         return None

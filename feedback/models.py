@@ -13,7 +13,36 @@ COMPLAINT = "complaint"
 AUTOREPLY = "autoreply"
 DELIVERY = "delivery"
 OTHER = "other"
-KINDS = (BOUNCE, COMPLAINT, AUTOREPLY, DELIVERY, OTHER)
+# Kinds only Amazon SES's own notifications tell (event publishing, SNS by mail).
+SEND = "send"
+REJECT = "reject"
+DELAY = "delay"
+OPEN = "open"
+CLICK = "click"
+RENDERING_FAILURE = "rendering_failure"
+SUBSCRIPTION = "subscription"
+SES_KINDS = (SEND, REJECT, DELAY, OPEN, CLICK, RENDERING_FAILURE, SUBSCRIPTION)
+KINDS = (BOUNCE, COMPLAINT, AUTOREPLY, DELIVERY, *SES_KINDS, OTHER)
+# A message's own kind: the most telling of its events' kinds, in this order.
+MESSAGE_KINDS = (
+    BOUNCE,
+    COMPLAINT,
+    SUBSCRIPTION,
+    AUTOREPLY,
+    DELAY,
+    REJECT,
+    RENDERING_FAILURE,
+    DELIVERY,
+    SEND,
+    OPEN,
+    CLICK,
+)
+
+
+def message_kind(kinds: set[str]) -> str:
+    """The kind stored for a message whose events have these kinds."""
+    return next((k for k in MESSAGE_KINDS if k in kinds), OTHER)
+
 
 # SES bounce types and subtypes.
 PERMANENT = "Permanent"
@@ -139,13 +168,16 @@ class Event:
     detector: str | None = None
     classifier_version: str | None = None
     error: str | None = None
+    # The SES notification object as it arrived (JSON text), kept for export;
+    # not an event field: stored once per message, never in CLI output.
+    notification: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict with every field, for JSON output and storage."""
         return {name: getattr(self, name) for name in EVENT_FIELDS}
 
 
-EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "notification")
 
 
 @dataclass(frozen=True)

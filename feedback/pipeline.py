@@ -14,7 +14,7 @@ from . import CLASSIFIER_VERSION
 from .detectors.base import Detection, Finding
 from .detectors.registry import DETECTORS
 from .identity import region_from, resolve_identity, ses_authenticated, ses_message_id
-from .models import BOUNCE, DEFAULT_CONFIG, OTHER, ClassifierConfig, Event, RawMessage
+from .models import BOUNCE, DEFAULT_CONFIG, OTHER, SES_KINDS, ClassifierConfig, Event, RawMessage
 from .original import find_original
 from .parse import Parsed, addresses, header_of, parse
 from .reasons import decide, find_reply_code
@@ -35,7 +35,35 @@ def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list
         return [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
 
 
-def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, Any]) -> list[Event]:
+def explain(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> tuple[list[Event], list[dict[str, Any]]]:
+    """The events of ``raw`` and, for each, why: detector, deciding rule, its source, whom the reply refuses."""
+    trace: list[dict[str, Any]] = []
+    sha = hashlib.sha256(raw.data).hexdigest()
+    base: dict[str, Any] = {
+        "source": raw.source,
+        "message_sha256": sha,
+        "received_at": raw.received_at,
+        "classifier_version": CLASSIFIER_VERSION,
+    }
+    try:
+        events = _classify(raw, config, base, trace)
+    except Exception as exc:  # noqa: BLE001 - the pipeline answers for any bytes
+        events = [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
+        trace = []
+    while len(trace) < len(events):
+        e = events[len(trace)]
+        trace.append(
+            {
+                "rule": "no detector recognised the message" if e.detector is None else f"detector {e.detector}",
+                "source": "",
+            }
+        )
+    return events, trace
+
+
+def _classify(
+    raw: RawMessage, config: ClassifierConfig, base: dict[str, Any], trace: list[dict[str, Any]] | None = None
+) -> list[Event]:
     msg = parse(raw.data)
     errors = list(msg.errors)
     if raw.truncated:
@@ -67,19 +95,29 @@ def _classify(raw: RawMessage, config: ClassifierConfig, base: dict[str, Any]) -
                 kind=kind if detection is not None and detection.kind != BOUNCE else OTHER,
                 error=error,
                 detector=detection.detector if detection else None,
+                notification=detection.notification if detection else None,
                 **base,
             )
         ]
 
     origin = _origin(msg, detection, config)
+    senders = tuple(addresses(str(origin.get("original_from") or ""))) + tuple(
+        addresses(str(origin.pop("_return_path", "") or ""))
+    )
     events = []
     for f in detection.findings:
-        events.append(_event(f, detection, origin, error, base))
+        events.append(_event(f, detection, origin, error, base, senders, trace))
     return events
 
 
 def _event(
-    f: Finding, d: Detection, origin: dict[str, object], error: str | None, base: dict[str, str | None]
+    f: Finding,
+    d: Detection,
+    origin: dict[str, object],
+    error: str | None,
+    base: dict[str, str | None],
+    senders: tuple[str, ...] = (),
+    trace: list[dict[str, Any]] | None = None,
 ) -> Event:
     kind = f.kind or d.kind
     fields: dict[str, object] = {
@@ -106,7 +144,21 @@ def _event(
             command=f.command,
             hint=f.reason,
             permanent_hint=f.permanent,
+            recipient=f.recipient,
+            remote_mta=f.remote_mta,
+            senders=senders,
         )
+        if trace is not None:
+            # An SES/SNS notification states its own bounce type: the tables only named the reason.
+            own = f.bounce_type is not None and f.bounce_type != v.bounce_type
+            trace.append(
+                {
+                    "rule": f"{v.rule}; bounce type as the notification states it" if own else v.rule,
+                    "source": v.source,
+                    "refused": v.party,
+                    "refused_because": v.party_why,
+                }
+            )
         fields.update(
             reason=v.reason,
             status=v.status,
@@ -114,13 +166,18 @@ def _event(
             bounce_subtype=f.bounce_subtype or v.bounce_subtype,
             reply_code=f.reply_code or find_reply_code(f.diagnostic),
         )
-    elif kind == "complaint":
+    elif trace is not None:
+        trace.append({"rule": f"detector {d.detector}: a {kind} report", "source": ""})
+    if kind == "complaint":
         fields.update(reason="feedback", feedback_type=d.feedback_type, user_agent=d.user_agent, source_ip=d.source_ip)
     elif kind == "autoreply":
         fields.update(reason="vacation", bounce_type="Transient", bounce_subtype="General")
     elif kind == "delivery":
         fields.update(reason="delivered", status=f.status)
+    elif kind in SES_KINDS:
+        fields.update(reason=f.reason, status=f.status, feedback_type=d.feedback_type, user_agent=d.user_agent)
     fields.update(origin)
+    fields["notification"] = d.notification
     if kind == "complaint" and d.source_ip:
         fields["source_ip"] = d.source_ip
     return Event(**fields, **base)  # type: ignore[arg-type]
@@ -182,6 +239,7 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
     o["original_to"] = oh("to")
     o["original_subject"] = oh("subject")
     o["original_date"] = oh("date")
+    o["_return_path"] = oh("return-path")
     o["feedback_id"] = feedback_id
     sid, region = ses_message_id(message_id)
     o["ses_message_id"] = sid
@@ -195,7 +253,7 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
             corr[h] = v
     o["correlation"] = corr
     for k, v in d.origin.items():
-        if v and k != "headers_json":
+        if v:
             o[k] = v
     if o.get("ses_message_id") and not o.get("region"):
         o["region"] = region_from(str(o.get("feedback_id") or ""))
@@ -203,5 +261,8 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
     original_from = addresses(str(o.get("original_from") or ""))
     # The original's From is the identity that sent it; the forwarded To (where SES
     # returned the feedback) answers when the original is missing.
-    o["identity"] = resolve_identity(config.identities, original_from[:1] + forwarded_to[:1])
+    # SES picks the identity from the original's From alone (an address identity before
+    # its domain, then parent domains); the forwarded To is only a stand-in when no
+    # original headers came back, never a second candidate that could outrank the From.
+    o["identity"] = resolve_identity(config.identities, original_from[:1] or forwarded_to[:1])
     return o

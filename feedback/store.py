@@ -10,8 +10,10 @@ two in step.
 Writes happen in one transaction per batch, so a crash leaves either the
 whole batch or none of it, and a rerun of the same messages adds nothing:
 messages are unique by the SHA-256 of their bytes, events by their identity
-(the SES message id + recipient + kind + bounce type when SES names the mail,
-else the message + recipient + kind + bounce type).
+(the SES message id + recipient + kind when SES names the mail, so a bounce told
+as a DSN, a feedback notification and an event-publishing record is one event
+holding the richest fields of the three; else the message + recipient + kind +
+bounce type).
 """
 
 from __future__ import annotations
@@ -29,10 +31,21 @@ from typing import Any
 
 from .addresses import address_key
 from .errors import StoreError
-from .models import BOUNCE, COMPLAINT, Event, RawMessage, compress
+from .models import (
+    BOUNCE,
+    CLICK,
+    COMPLAINT,
+    DELAY,
+    OPEN,
+    SUBSCRIPTION,
+    Event,
+    RawMessage,
+    compress,
+    message_kind,
+)
 from .policy import Policy
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -246,7 +259,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account, folder, uidvalidity, uid)
     );
     """,
-    # 4: addresses compare without case (keys re-folded by _fold_address_case); the view
+    # 4: the SES notification object a message carried, as it arrived (for export).
+    """
+    ALTER TABLE messages ADD COLUMN notification TEXT;
+    """,
+    # 5: addresses compare without case (keys re-folded by _fold_address_case); the view
     # compares without case too, so an app's own SQL finds NOBODY@ as nobody@.
     """
     DROP VIEW suppressed;
@@ -405,12 +422,12 @@ class Store:
             with self._tx():
                 for statement in _statements(MIGRATIONS[version - 1]):
                     schema.execute(statement)
-                if version == 4:
+                if version == 5:
                     self._fold_address_case()
                 schema.execute(f"PRAGMA user_version = {version}")
 
     def _fold_address_case(self) -> None:
-        """Schema 4: re-key events and suppressions by the case-less address key.
+        """Schema 5: re-key events and suppressions by the case-less address key.
 
         Events that differ only by the case of their recipient become one (their
         message links kept); suppressions that differ only by case are merged
@@ -418,16 +435,18 @@ class Store:
         """
         db = self.db
         groups: dict[str, list[tuple[int, str | None]]] = {}
-        for eid, ses_id, sha, rcpt, kind, btype in db.execute(
-            "SELECT id, ses_message_id, message_sha256, recipient, kind, bounce_type FROM events ORDER BY id"
-        ).fetchall():
-            rk = address_key(rcpt) if rcpt else ""
-            key = f"ses:{ses_id}:{rk}:{kind}:{btype or ''}" if ses_id else f"msg:{sha}:{rk}:{kind}:{btype or ''}"
-            groups.setdefault(key, []).append((int(eid), address_key(rcpt) if rcpt else None))
+        for eid, key, rk in db.execute("SELECT id, event_key, recipient_key FROM events ORDER BY id").fetchall():
+            # The key's recipient part, whatever the key's shape (schema 3's keys held the bounce type).
+            new_rk = address_key(rk) if rk else rk
+            new_key = key.replace(f":{rk}:", f":{new_rk}:", 1) if rk else key
+            groups.setdefault(new_key, []).append((int(eid), new_rk))
         # Temporary keys first: a row's new key may be another row's old one.
         db.execute("UPDATE events SET event_key = 'fold:' || id")
+        refold: set[str] = set()  # addresses whose events were merged: their suppressions are re-derived
         for key, members in groups.items():
             (keep, keep_rk), dups = members[0], [m[0] for m in members[1:]]
+            if dups and keep_rk:
+                refold.add(keep_rk)
             for dup in dups:
                 db.execute(
                     "INSERT OR IGNORE INTO event_messages (event_id, message_id)"
@@ -447,7 +466,7 @@ class Store:
             merged.setdefault((address_key(row[0]), row[1]), []).append(row)
         at = now_iso()
         for (key, scope), variants in merged.items():
-            if len(variants) == 1 and variants[0][0] == key:
+            if len(variants) == 1 and variants[0][0] == key and key not in refold:
                 continue
             # The latest manual decision wins, as it would have had they been one row.
             manual = max((v for v in variants if v[2]), key=lambda v: v[5] or "", default=None)
@@ -470,7 +489,7 @@ class Store:
                 names = ", ".join(sorted(v[0] for v in variants))
                 db.execute(
                     "INSERT INTO suppression_log (address, scope, action, by, reason, at) VALUES (?,?,?,?,?,?)",
-                    [key, scope, "merge", "feedback (schema 4)", f"addresses that differ only by case: {names}", at],
+                    [key, scope, "merge", "feedback (schema 5)", f"addresses that differ only by case: {names}", at],
                 )
             self._recompute(key, scope)
 
@@ -562,8 +581,7 @@ class Store:
     ) -> None:
         first = events[0]
         sha = first.message_sha256 or ""
-        kinds = {e.kind for e in events}
-        kind = next((k for k in ("bounce", "complaint", "autoreply", "delivery") if k in kinds), "other")
+        kind = message_kind({e.kind for e in events})
         if not self.keep_raw:
             blob = None
         else:
@@ -571,7 +589,7 @@ class Store:
         # One statement for the common case (a new message); a repeat returns no row.
         row = self.db.execute(
             "INSERT INTO messages (sha256, source, kind, detector, parse_status, error, received_at, stored_at,"
-            " size, ses_authenticated, classifier_version, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " size, ses_authenticated, classifier_version, raw, notification) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(sha256) DO NOTHING RETURNING id",
             [
                 sha,
@@ -586,6 +604,7 @@ class Store:
                 int(first.ses_authenticated),
                 first.classifier_version,
                 blob,
+                first.notification,
             ],
         ).fetchone()
         if row is None:
@@ -600,29 +619,65 @@ class Store:
         self, message_id: int, events: list[Event], result: BatchResult, touched: set[tuple[str, str]]
     ) -> None:
         for e in events:
-            if e.recipient is None and e.kind not in (BOUNCE, COMPLAINT):
+            if e.recipient is None and e.kind not in _KEPT_WITHOUT_RECIPIENT:
                 continue
             key = event_key(e)
             values = self._event_row(e)
+            # Stored before this version under a key that held the bounce type.
+            old = self._legacy_event(e)
             # New event: one statement; an event seen before returns no row.
-            row = self.db.execute(_INSERT_EVENT, [key, message_id, self._now, *values]).fetchone()
+            row = None if old else self.db.execute(_INSERT_EVENT, [key, message_id, self._now, *values]).fetchone()
             if row is not None:
                 event_id = int(row[0])
                 result.events += 1
-                if e.recipient and e.kind in (BOUNCE, COMPLAINT):
+                if e.recipient and e.kind in _SUPPRESSING:
                     touched.add((address_key(e.recipient), self._scope(e)))
             else:
-                old = self.db.execute("SELECT id, trusted FROM events WHERE event_key = ?", [key]).fetchone()
-                event_id = int(old[0])
-                if not old[1] and values[_TRUSTED_AT]:
-                    # A second report of the event that we can trust (the DKIM-signed
-                    # DSN after a forged-looking copy) makes the event count.
-                    self.db.execute("UPDATE events SET trusted = 1 WHERE id = ?", [event_id])
-                    if e.recipient:
-                        touched.add((address_key(e.recipient), self._scope(e)))
+                event_id = old or int(self.db.execute("SELECT id FROM events WHERE event_key = ?", [key]).fetchone()[0])
+                if self._merge(event_id, e, values) and e.recipient:
+                    touched.add((address_key(e.recipient), self._scope(e)))
             self.db.execute(
                 "INSERT OR IGNORE INTO event_messages (event_id, message_id) VALUES (?, ?)", [event_id, message_id]
             )
+
+    def _legacy_event(self, e: Event) -> int | None:
+        """The id of this event stored under a schema-3 key (SES id + recipient + kind + bounce type)."""
+        if not e.ses_message_id or e.kind not in _LEGACY_KINDS:
+            return None
+        rcpt = address_key(e.recipient) if e.recipient else ""
+        keys = [f"ses:{e.ses_message_id}:{rcpt}:{e.kind}:{t}" for t in ("", "Permanent", "Transient", "Undetermined")]
+        row = self.db.execute(
+            f"SELECT id FROM events WHERE event_key IN ({','.join('?' * len(keys))}) ORDER BY id LIMIT 1", keys
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def _merge(self, event_id: int, e: Event, values: list[Any]) -> bool:
+        """Complete a stored event with what another report of it says; True when policy may change.
+
+        Empty columns take the new report's values (the SNS notification brings
+        the sending IP, the DSN the remote MTA ...); SES's own JSON decides the
+        bounce type and subtype, as SES counts them. Provenance stays the first
+        report's, as ``message_id`` does.
+        """
+        cols = ", ".join(_EVENT_NAMES)
+        old = self.db.execute(f"SELECT {cols} FROM events WHERE id = ?", [event_id]).fetchone()
+        updates: dict[str, Any] = {}
+        for name, before, now in zip(_EVENT_NAMES, old, values, strict=True):
+            if now is None or name in _FIRST_REPORT_WINS or before == now:
+                continue
+            if name == "trusted":
+                # A second report of the event that we can trust (the DKIM-signed
+                # DSN after a forged-looking copy) makes the event count.
+                if now and not before:
+                    updates[name] = 1
+            elif before is None or (name in _SES_DECIDES and e.detector == "ses-sns"):
+                updates[name] = now
+        if not updates:
+            return False
+        self.db.execute(
+            f"UPDATE events SET {', '.join(f'{n} = ?' for n in updates)} WHERE id = ?", [*updates.values(), event_id]
+        )
+        return bool(updates.keys() & _POLICY_COLUMNS)
 
     def _event_row(self, e: Event) -> list[Any]:
         """The values of EVENT_COLUMNS for one event, in order."""
@@ -664,7 +719,9 @@ class Store:
             f"SELECT id, kind, bounce_type, reason, at, cls FROM ("
             f" SELECT id, kind, bounce_type, reason, coalesce(received_at, stored_at) AS at,"
             f"  CASE WHEN (kind = 'complaint' AND coalesce(feedback_type, '') NOT IN ({_IN_NOT_COMPLAINTS}))"
-            f"         OR (kind = 'bounce' AND bounce_type = 'Permanent') THEN 'hard'"
+            f"         OR (kind = 'bounce' AND bounce_type = 'Permanent')"
+            f"         OR (kind = 'subscription' AND feedback_type = 'opt-out') THEN 'hard'"
+            f"       WHEN kind = 'subscription' THEN 'optin'"
             f"       WHEN kind = 'bounce' AND bounce_type = 'Transient' AND coalesce(action, '') != 'delayed'"
             f"         AND coalesce(reason, '') NOT IN ({_IN_SENDER_SIDE}) THEN 'soft' END AS cls"
             f" FROM events WHERE {where}) WHERE cls IS NOT NULL ORDER BY at, id",
@@ -678,6 +735,12 @@ class Store:
         if manual == "unsuppress" and manual_at:
             # A manual lift holds until a new hard event.
             rows = [r for r in rows if r[4] > manual_at]
+        optins = [r[4] for r in rows if r[5] == "optin"]
+        if optins:
+            # Subscribing again through SES list management undoes an earlier
+            # unsubscribe (never a bounce or a complaint).
+            last_optin = max(optins)
+            rows = [r for r in rows if r[5] != "optin" and not (r[1] == SUBSCRIPTION and r[4] <= last_optin)]
         hard = [r for r in rows if r[5] == "hard"]
         soft = [r for r in rows if r[5] == "soft"]
         counted = rows
@@ -687,7 +750,7 @@ class Store:
         counted = hard + soft
         if hard:
             last = hard[-1]
-            kind = "complaint" if last[1] == COMPLAINT else "hard"
+            kind = "complaint" if last[1] in (COMPLAINT, SUBSCRIPTION) else "hard"
             active, reason, bounce_type = True, last[3], last[2]
             expires_at = _expires(last[4], self.policy.expiry(kind))
         else:
@@ -836,6 +899,17 @@ class Store:
                 continue
             yield mid, RawMessage(data=zlib.decompress(row[2]), source=row[0] or "", received_at=row[1])
 
+    def event_message(self, event_id: int) -> tuple[RawMessage, str | None, str] | None:
+        """(message, recipient, kind) of a stored event whose message kept its bytes, or None."""
+        row = self.db.execute(
+            "SELECT m.source, m.received_at, m.raw, e.recipient, e.kind FROM events e"
+            " JOIN messages m ON m.id = e.message_id WHERE e.id = ?",
+            [event_id],
+        ).fetchone()
+        if row is None or row[2] is None:
+            return None
+        return RawMessage(data=zlib.decompress(row[2]), source=row[0] or "", received_at=row[1]), row[3], row[4]
+
     def replace_events(self, batch: list[tuple[int, list[Event]]]) -> BatchResult:
         """Swap stored messages' events for a new classification, in one transaction."""
         result = BatchResult()
@@ -858,11 +932,10 @@ class Store:
                     [message_id],
                 )
                 first = events[0]
-                kinds = {e.kind for e in events}
-                kind = next((k for k in ("bounce", "complaint", "autoreply", "delivery") if k in kinds), "other")
+                kind = message_kind({e.kind for e in events})
                 self.db.execute(
                     "UPDATE messages SET kind = ?, detector = ?, parse_status = ?, error = ?, classifier_version = ?,"
-                    " ses_authenticated = ? WHERE id = ?",
+                    " ses_authenticated = ?, notification = ? WHERE id = ?",
                     [
                         kind,
                         first.detector,
@@ -870,6 +943,7 @@ class Store:
                         first.error,
                         first.classifier_version,
                         int(first.ses_authenticated),
+                        first.notification,
                         message_id,
                     ],
                 )
@@ -931,6 +1005,17 @@ class Store:
             d["correlation"] = json.loads(d["correlation"]) if d.get("correlation") else {}
             yield d
 
+    def event_notifications(self, event_id: int) -> list[tuple[int, str]]:
+        """(message id, JSON text) of every SES notification that told this event, oldest first."""
+        return [
+            (int(mid), str(text))
+            for mid, text in self.db.execute(
+                "SELECT m.id, m.notification FROM event_messages l JOIN messages m ON m.id = l.message_id"
+                " WHERE l.event_id = ? AND m.notification IS NOT NULL ORDER BY m.id",
+                [event_id],
+            ).fetchall()
+        ]
+
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         return {
@@ -939,7 +1024,12 @@ class Store:
         }
 
     def stats(self, since: str | None = None) -> list[dict[str, Any]]:
-        """Per identity and day: bounces by type, complaints, and rates where sends are known."""
+        """Per identity and day: bounces by type, complaints, and rates where sends are known.
+
+        Sends come from the ``sends`` table; for a day it has no count for, from
+        SES's Send events that arrived by mail, else from its deliveries plus
+        bounces (every one was a send). ``sends_from`` says which.
+        """
         q = (
             "SELECT b.identity, b.day, b.permanent, b.transient, b.undetermined, b.complaints, b.bounces, s.count"
             " FROM bounces_daily b LEFT JOIN sends s ON s.identity = b.identity AND s.day = b.day"
@@ -949,8 +1039,26 @@ class Store:
             q += " WHERE b.day >= ?"
             params.append(since[:10])
         q += " ORDER BY b.day, b.identity"
+        told: dict[tuple[Any, str], tuple[int, int]] = {}
+        sq = (
+            "SELECT identity, substr(coalesce(received_at, stored_at), 1, 10) AS day,"
+            " sum(kind = 'send'), sum(kind = 'delivery') FROM events WHERE kind IN ('send', 'delivery')"
+        )
+        sparams: list[Any] = []
+        if since:
+            sq += " AND coalesce(received_at, stored_at) >= ?"
+            sparams.append(since[:10])
+        for ident, day, sent, delivered in self.db.execute(sq + " GROUP BY identity, day", sparams).fetchall():
+            told[(ident, day)] = (int(sent or 0), int(delivered or 0))
         out = []
         for ident, day, perm, trans, und, compl, bounces, sends in self.db.execute(q, params).fetchall():
+            sends_from = "sends table" if sends else None
+            if not sends:
+                sent, delivered = told.get((ident, day), (0, 0))
+                if sent:
+                    sends, sends_from = sent, "send events"
+                elif delivered:
+                    sends, sends_from = delivered + bounces, "deliveries and bounces"
             row = {
                 "identity": ident,
                 "day": day,
@@ -959,7 +1067,9 @@ class Store:
                 "undetermined": und,
                 "complaints": compl,
                 "sends": sends,
-                "bounce_rate": round(bounces / sends, 5) if sends else None,
+                "sends_from": sends_from,
+                # SES's bounce rate counts hard bounces only.
+                "bounce_rate": round(perm / sends, 5) if sends else None,
                 "complaint_rate": round(compl / sends, 5) if sends else None,
             }
             out.append(row)
@@ -986,11 +1096,33 @@ class BatchResult:
 
 
 def event_key(e: Event) -> str:
-    """The event's identity: the same bounce reported twice (DSN and SNS) is one event."""
+    """The event's identity: one bounce however told (DSN, notification, event record) is one event.
+
+    With an SES message id: that id + recipient + kind, and for kinds that can
+    happen more than once per recipient (a delay, an open, a click, a change of
+    subscription) SES's time of it; a DSN's ``delayed`` report is apart from
+    the final one. Without: the reporting message + recipient + kind + bounce type.
+    """
     rcpt = address_key(e.recipient) if e.recipient else ""
     if e.ses_message_id:
-        return f"ses:{e.ses_message_id}:{rcpt}:{e.kind}:{e.bounce_type or ''}"
+        if e.kind in _REPEATABLE:
+            return f"ses:{e.ses_message_id}:{rcpt}:{e.kind}@{e.arrival_date or ''}"
+        if e.kind == BOUNCE and (e.action or "").lower() == "delayed":
+            return f"ses:{e.ses_message_id}:{rcpt}:{e.kind}@delayed"
+        return f"ses:{e.ses_message_id}:{rcpt}:{e.kind}"
     return f"msg:{e.message_sha256}:{rcpt}:{e.kind}:{e.bounce_type or ''}"
+
+
+_REPEATABLE = (DELAY, OPEN, CLICK, SUBSCRIPTION)
+_LEGACY_KINDS = ("bounce", "complaint", "autoreply", "delivery")
+# SES's notifications name no recipient for an open, click or subscription
+# change of a mail with several destinations: the event is kept all the same.
+_KEPT_WITHOUT_RECIPIENT = (BOUNCE, COMPLAINT, OPEN, CLICK, SUBSCRIPTION)
+# Events that can change an address's suppression.
+_SUPPRESSING = (BOUNCE, COMPLAINT, SUBSCRIPTION)
+_FIRST_REPORT_WINS = {"source", "message_sha256", "received_at", "detector", "classifier_version", "error"}
+_SES_DECIDES = {"bounce_type", "bounce_subtype"}
+_POLICY_COLUMNS = {"trusted", "bounce_type", "feedback_type", "action", "reason"}
 
 
 def _expires(at: str, days: int) -> str | None:

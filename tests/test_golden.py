@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.pipeline import ClassifierConfig
+from feedback.models import RawMessage
+from feedback.pipeline import ClassifierConfig, classify
 
-from .conftest import MESSAGES, classify_fixture
+from .conftest import MESSAGES, classify_fixture, fixture_bytes
 
 # (file, recipient, kind, status, reason, bounce_type, bounce_subtype, detector)
 GOLDEN = [
@@ -70,6 +71,52 @@ GOLDEN = [
     ),
     ("sns-complaint-folded.eml", "angry@example.net", "complaint", None, "feedback", None, None, "ses-sns"),
     ("sns-delivery.eml", "happy@example.net", "delivery", "2.0.0", "delivered", None, None, "ses-sns"),
+    # Every type SES documents, both protocols (email: bare JSON; email-json: the SNS envelope).
+    ("sns-bounce-multi.eml", "nope1@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "ses-sns"),
+    ("sns-bounce-multi.eml", "nope2@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "ses-sns"),
+    ("sns-complaint-event.eml", "grumpy@example.net", "complaint", None, "feedback", None, None, "ses-sns"),
+    ("sns-delivery-event.eml", "glad@example.net", "delivery", "2.6.0", "delivered", None, None, "ses-sns"),
+    ("sns-send-event.eml", "ann@example.net", "send", None, None, None, None, "ses-sns"),
+    ("sns-send-event.eml", "bob@example.net", "send", None, None, None, None, "ses-sns"),
+    ("sns-reject-event.eml", "carl@example.net", "reject", None, "virusdetected", None, None, "ses-sns"),
+    ("sns-delay-event.eml", "slow1@example.net", "delay", "4.4.7", "networkerror", None, None, "ses-sns"),
+    ("sns-delay-event.eml", "slow2@example.net", "delay", "4.4.7", "networkerror", None, None, "ses-sns"),
+    ("sns-open-event.eml", "reader@example.net", "open", None, None, None, None, "ses-sns"),
+    ("sns-click-event.eml", "clicker@example.net", "click", None, None, None, None, "ses-sns"),
+    ("sns-rendering-failure-event.eml", "dana@example.net", "rendering_failure", None, None, None, None, "ses-sns"),
+    (
+        "sns-subscription-unsubscribe-all.eml",
+        "leaver@example.net",
+        "subscription",
+        None,
+        "feedback",
+        None,
+        None,
+        "ses-sns",
+    ),
+    ("sns-subscription-topic-optout.eml", "picky@example.net", "subscription", None, "feedback", None, None, "ses-sns"),
+    # One bounce told three ways: SES's DSN, its feedback notification, its event record.
+    ("ses-bounce-three-ways.eml", "gone3@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "dsn"),
+    (
+        "sns-bounce-three-ways-classic.eml",
+        "gone3@example.net",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "General",
+        "ses-sns",
+    ),
+    (
+        "sns-bounce-three-ways-event.eml",
+        "gone3@example.net",
+        "bounce",
+        "5.1.1",
+        "userunknown",
+        "Permanent",
+        "General",
+        "ses-sns",
+    ),
     (
         "postfix-mailbox-full-delayed.eml",
         "stuffed@example.net",
@@ -142,7 +189,16 @@ GOLDEN = [
     ("qmail-userunknown.eml", "nosuch@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
     ("exim-blocked.eml", "user@blocklisting.example.net", "bounce", "5.7.1", "blocked", "Transient", "General", "text"),
     ("exim-retry-timeout.eml", "late@slow.example.net", "bounce", "5.0.0", "expired", "Transient", "General", "text"),
-    ("sendmail-transcript.eml", "filterme@example.net", "bounce", "5.0.0", "filtered", "Transient", "General", "text"),
+    (
+        "sendmail-transcript.eml",
+        "filterme@example.net",
+        "bounce",
+        "5.0.0",
+        "userunknown",
+        "Permanent",
+        "NoEmail",
+        "text",
+    ),
     ("gmail-legacy-text.eml", "notthere@example.net", "bounce", "5.1.1", "userunknown", "Permanent", "NoEmail", "text"),
     (
         "googlegroups-rejected.eml",
@@ -298,6 +354,30 @@ def test_ses_origin_fields():
     assert e.reply_code == "550"
 
 
+@pytest.mark.parametrize(
+    ("identities", "want"),
+    [
+        # The original's From decides, as SES picks: exact address, then domain, then parent domain.
+        (("news@example.org", "example.org"), "news@example.org"),
+        (("example.org", "returns@example.com"), "example.org"),
+        (("example.org", "news@example.org"), "news@example.org"),
+        # The forwarded To (where SES mailed the feedback) never outranks a From that is there.
+        (("returns@example.com",), None),
+    ],
+)
+def test_identity_from_the_originals_from(identities, want):
+    (e,) = classify_fixture("ses-bounce-userunknown.eml", ClassifierConfig(identities=identities))
+    assert e.identity == want
+
+
+def test_identity_falls_back_to_the_forwarded_to_without_original():
+    data = fixture_bytes("ses-bounce-userunknown.eml")
+    cut = data.index(b"Content-Type: message/rfc822")
+    raw = RawMessage(data=data[:cut], source="cut.eml")
+    (e,) = classify(raw, ClassifierConfig(identities=("example.org", "returns@example.com")))
+    assert e.original_from is None and e.identity == "returns@example.com"
+
+
 def test_ses_2011_region_is_us_east_1():
     (e,) = classify_fixture("ses-bounce-2011.eml")
     assert e.ses_message_id == "00000131e4d29f11-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d-000000"
@@ -401,7 +481,7 @@ SES_PROVIDER_ANSWERS = [
     # Exchange Online directory-based edge blocking
     ("5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", "userunknown", "Permanent"),
     # a filter's "user unknown" after DATA, under a generic status
-    ("5.0.0", "550 : User unknown", "filtered", "Transient"),
+    ("5.0.0", "550 : User unknown", "userunknown", "Permanent"),
     ("5.2.2", "552 5.2.2 The email account that you tried to reach is over quota.", "mailboxfull", "Transient"),
     ("4.2.2", "452 4.2.2 The email account that you tried to reach is over quota.", "mailboxfull", "Transient"),
     ("5.7.1", "550 5.7.1 Service unavailable, Client host [192.0.2.33] blocked using Spamhaus.", "blocked", "Transient"),

@@ -165,24 +165,24 @@ def test_documented_sql_gives_the_same_answer_in_any_case(tmp_path: Path) -> Non
         assert out.strip() == "userunknown"
 
 
-def _v3_key(address: str) -> str:
+def _v4_key(address: str) -> str:
     local, at, domain = address.strip().rpartition("@")
     return f"{local}@{domain.lower()}" if at else address.strip().lower()
 
 
-def test_schema_3_database_is_migrated_merging_case_variants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schema_4_database_is_migrated_merging_case_variants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "f.db"
     upper = (b"nobody@example.net", b"Nobody@example.net")
-    # A schema-3 file, written by schema 3's own rules (domain-only case folding).
+    # A schema-4 file, written by schema 4's own rules (domain-only case folding).
     with monkeypatch.context() as m:
-        m.setattr(store_module, "SCHEMA_VERSION", 3)
-        m.setattr(store_module, "address_key", _v3_key)
+        m.setattr(store_module, "SCHEMA_VERSION", 4)
+        m.setattr(store_module, "address_key", _v4_key)
         s = Store(str(db))
         add(s, BOUNCE)
         add(s, BOUNCE, replace=upper)  # the same SES bounce, recipient spelt with a capital
         s.set_manual("Nobody@example.net", "suppress", "legal", "ops")
         s.set_manual("Other@example.com", "suppress", "asked", "ops")
-        assert s.version == 3
+        assert s.version == 4
         assert s.counts() == {"messages": 2, "events": 2, "suppressions": 3}
         s.close()
     s = Store(str(db))
@@ -239,7 +239,9 @@ def test_read_commands_create_no_database(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FEEDBACK_CONFIG", raising=False)
     monkeypatch.delenv("FEEDBACK_DB", raising=False)
-    for args in (["events"], ["check", "a@example.net"], ["stats"], ["export"], ["status"]):
+    reads = (["events"], ["check", "a@example.net"], ["stats"], ["stats", "--check"], ["export"], ["status"],
+             ["report", "--out", "r.html"], ["explain", "--event", "1"])  # fmt: skip
+    for args in reads:
         res = cli(*args)
         assert res.exit_code == 2 and "does not exist" in res.output, args
     assert os.listdir(tmp_path) == []

@@ -32,7 +32,8 @@ CASES = [
     ("2.0.0", "250 ok", {}, "delivered"),
     # tier 0 phrases beat a code
     ("5.1.1", "550 5.1.1 Amazon SES has suppressed sending to this address", {}, "suppressed"),
-    ("5.4.4", "Malformed or unexpected name server reply", {}, "networkerror"),
+    ("5.4.4", "Malformed or unexpected name server reply", {}, "hostunknown"),  # Postfix DNS_INVAL, 5.4.4
+    ("4.4.3", "Malformed or unexpected name server reply", {}, "networkerror"),
     ("5.1.1", "550 5.1.1 RCP-P2 Refused due to recipient preferences", {}, "filtered"),
     (
         "5.7.1",
@@ -55,11 +56,24 @@ CASES = [
     ("5.7.1", "550-5.7.1 the very low reputation of the sending IP address", {}, "badreputation"),
     ("4.7.0", "421 4.7.0 sending rate limited, try again later", {}, "speeding"),
     (None, "550 Unknown user kijitora@example.jp", {"command": "RCPT"}, "userunknown"),
-    (None, "550 Unknown user kijitora@example.jp", {"command": "DATA"}, "filtered"),
-    # "user unknown" outside RCPT under a status that is not about the address: a filter
-    ("5.0.0", "550 : User unknown", {}, "filtered"),
-    ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {}, "filtered"),
-    ("5.7.1", "550 5.7.1 550 User Unknown: a@example.net", {}, "filtered"),
+    # The mailbox host saying the address does not exist decides, whatever the
+    # stage (reports rarely give it) and whatever the status (SES reads these as hard).
+    (None, "550 Unknown user kijitora@example.jp", {"command": "DATA"}, "userunknown"),
+    ("5.0.0", "550 : User unknown", {}, "userunknown"),
+    ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {}, "userunknown"),
+    ("5.7.1", "550 5.7.1 550 User Unknown: a@example.net", {}, "userunknown"),
+    ("5.7.1", "550 5.7.1 No such user!", {}, "userunknown"),  # Yandex, through SES
+    (None, "550 Mailbox not found", {}, "userunknown"),  # QQ
+    (
+        None,
+        "550 Message was not accepted -- invalid mailbox. Local mailbox a@example.net is unavailable: user not found",
+        {},
+        "userunknown",
+    ),  # Mail.ru
+    # ... but a loose wording yields to X.2.x, which says the mailbox exists (RFC 3463 3.3)
+    ("5.2.1", "550 5.2.1 Mailbox not available", {}, "filtered"),
+    # an address code other than "bad mailbox" is more precise than the words
+    ("5.1.6", "551 not our user ... User unknown", {}, "hasmoved"),
     ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {"command": "RCPT"}, "userunknown"),
     (
         "5.0.0",
@@ -70,7 +84,7 @@ CASES = [
     # ... unless Sendmail's envelope reply form, or the mailbox host's own directory, says it
     ("5.0.0", "550 <a@example.net>... User not exist", {}, "userunknown"),
     ("5.5.0", "550 Requested action not taken: mailbox unavailable", {}, "userunknown"),  # a protocol status
-    (None, "ERROR_CODE :550, Requested action not taken: mailbox unavailable", {}, "filtered"),
+    (None, "ERROR_CODE :550, Requested action not taken: mailbox unavailable", {}, "userunknown"),
     ("5.0.0", "User Neko (a@example.jp) not listed in Domino Directory", {}, "userunknown"),
     (
         "5.0.0",
@@ -182,6 +196,8 @@ def test_every_reason_the_tables_can_produce_is_tested():
         ("hostunknown", "5.1.2", "", "Permanent", "General"),
         ("notaccept", "5.3.2", "", "Permanent", "General"),
         ("notaccept", "4.3.2", "", "Transient", "General"),
+        ("userunknown", "4.1.1", "450 4.1.1 unverified address", "Transient", "General"),
+        ("hasmoved", "4.1.6", "", "Transient", "General"),
         ("suppressed", "5.1.1", "", "Permanent", "Suppressed"),
         ("suppressed", "5.1.1", "on the suppression list for your account", "Permanent", "OnAccountSuppressionList"),
         ("mailboxfull", "5.2.2", "", "Transient", "MailboxFull"),

@@ -306,7 +306,8 @@ def test_cli_import_check_events_export_stats(tmp_path: Path) -> None:
         if o["notificationType"] == "Bounce"
         and o["bounce"]["bouncedRecipients"][0]["emailAddress"] == "nobody@example.net"
     )
-    assert bounce["bounce"]["bounceType"] == "Permanent" and bounce["bounce"]["bounceSubType"] == "NoEmail"
+    # SES's own notification of this bounce is passed through: its subtype is SES's, not ours.
+    assert bounce["bounce"]["bounceType"] == "Permanent" and bounce["bounce"]["bounceSubType"] == "General"
     assert bounce["mail"]["messageId"] == "01010186df4c8a11-aa0bcd12-3e45-4f67-8a9b-c0d1e2f3a4b5-000000"
     complaint = next(o for o in objs if o["notificationType"] == "Complaint")
     assert complaint["complaint"]["complainedRecipients"][0]["emailAddress"]

@@ -48,6 +48,8 @@ class Detection:
     # Origin fields a detector read directly (SES JSON carries them).
     origin: dict[str, str | None] = field(default_factory=dict)
     error: str | None = None
+    # SES's notification object as it arrived (JSON text): exported unchanged.
+    notification: str | None = None
 
 
 class Detector(Protocol):

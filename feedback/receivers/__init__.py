@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from .base import Receiver, Rule, host_matches
+from .base import Receiver, Rule
 
 # Explicit order: where two receivers could both claim a message, the first
 # named wins. Security gateways (which answer for many domains) come before
@@ -39,13 +39,43 @@ MODULES: tuple[str, ...] = (
     "tencent",
     "netease",
     "naver",
+    "nttdocomo",
     "zoho",
     "godaddy",
 )
 
 RECEIVERS: tuple[Receiver, ...] = tuple(importlib.import_module(f"{__name__}.{m}").RECEIVER for m in MODULES)
 
-_HOST_IN_TEXT = re.compile(r"\b(?:host|from|by|server|mta)\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\b")
+# Where a report names the host that answered: Postfix "host mx.example.net[192.0.2.1]
+# said:", Exim "host mx.example.net [192.0.2.1]:", Sendmail "... while talking to
+# mx.example.net.:". Each starts with a literal, so re scans for it at C speed.
+_HOST_IN_TEXT = re.compile(r"host \[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})")
+_TALKING_TO = re.compile(r"talking to ([a-z0-9][a-z0-9.-]*\.[a-z]{2,})")
+
+
+def _suffix_index(attr: str) -> dict[str, Receiver]:
+    """Each host or domain suffix to the first receiver (in MODULES order) that names it."""
+    index: dict[str, Receiver] = {}
+    for r in RECEIVERS:
+        for suffix in getattr(r, attr):
+            index.setdefault(suffix.lower().rstrip("."), r)
+    return index
+
+
+_BY_HOST = _suffix_index("hosts")
+_BY_DOMAIN = _suffix_index("domains")
+_WITH_MARKERS = tuple(r for r in RECEIVERS if r.markers or r.marker_rx is not None)
+
+
+def _lookup(name: str, index: dict[str, Receiver]) -> Receiver | None:
+    """The receiver of ``name`` or of its nearest parent domain in ``index``."""
+    name = name.lower().rstrip(".")
+    while name:
+        r = index.get(name)
+        if r is not None:
+            return r
+        _, _, name = name.partition(".")
+    return None
 
 
 def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiver | None:
@@ -55,21 +85,23 @@ def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiv
     named in the text ("host mx.example.net[192.0.2.1] said:"), the
     recipient's domain and the receivers' markers are tried in that order.
     """
-    hosts: list[str] = []
     if remote_mta:
-        hosts.append(remote_mta.split(";")[-1].strip().strip("[]").lower())
-    hosts.extend(m.group(1) for m in _HOST_IN_TEXT.finditer(text[:2000]))
-    for h in hosts:
-        for r in RECEIVERS:
-            if host_matches(h, r.hosts):
-                return r
+        r = _lookup(remote_mta.split(";")[-1].strip().strip("[]").split(" ")[0], _BY_HOST)
+        if r is not None:
+            return r
+    head = text[:2000]
+    if "host " in head or "talking to " in head:
+        for rx in (_HOST_IN_TEXT, _TALKING_TO):
+            for m in rx.finditer(head):
+                r = _lookup(m.group(1), _BY_HOST)
+                if r is not None:
+                    return r
     if recipient and "@" in recipient:
-        domain = recipient.rsplit("@", 1)[1].lower().rstrip(">").strip()
-        for r in RECEIVERS:
-            if host_matches(domain, r.domains):
-                return r
-    for r in RECEIVERS:
-        if any(m in text for m in r.markers):
+        r = _lookup(recipient.rsplit("@", 1)[1].rstrip(">").strip(), _BY_DOMAIN)
+        if r is not None:
+            return r
+    for r in _WITH_MARKERS:
+        if any(m in text for m in r.markers) or (r.marker_rx is not None and r.marker_rx.search(text)):
             return r
     return None
 

@@ -46,9 +46,11 @@ class Receiver:
     markers: tuple[str, ...] = ()
     # The provider's own page on its error codes, the index of its rules' sources.
     source: str = ""
+    # A pattern only this provider writes, where a plain marker cannot say it
+    # (Orange's "OFR004_104"-style codes).
+    marker_pattern: str = ""
+    marker_rx: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
-
-def host_matches(host: str, suffixes: tuple[str, ...]) -> bool:
-    """Whether ``host`` is one of ``suffixes`` or below one of them."""
-    host = host.lower().rstrip(".")
-    return any(host == s or host.endswith("." + s) for s in suffixes)
+    def __post_init__(self) -> None:
+        if self.marker_pattern:
+            object.__setattr__(self, "marker_rx", re.compile(self.marker_pattern))

@@ -1,140 +1,25 @@
-"""Reason and SES bounce type from a status code and diagnostic text, as data tables.
+"""Diagnostic phrases, per reason, in tiers: the generic wording of SMTP replies.
 
-Order of evidence (as Sisimai does it, and as a postmaster reads a bounce):
-1. an address-level phrase that overrides any code (the remote server says
-   "mailbox full" under a generic 5.1.1, say);
-2. the RFC 3463 enhanced status code when it is specific;
-3. diagnostic phrases, most specific reason first, when the code is generic
-   (x.0.0, 5.7.1 ...) or missing;
-4. the code's class and subject (x.6.x media, x.7.x security), the Action
-   (delayed means it expired in the queue), the SMTP command that failed.
+Phrases are regular expressions over folded diagnostic text (see
+``text.fold``). Each group names the MTA or provider whose wording it is;
+the groups without a provider are the common English wordings of RFC 5321
+replies that every MTA uses (Sisimai's ``Reason/*.pm`` modules index them).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from .models import PERMANENT, TRANSIENT, UNDETERMINED
-from .providers import provider_reason
-
-_REMOTE_STATUS = re.compile(r"\b[45]\d\d[ -]'?([45]\.\d{1,3}\.\d{1,3})\b")
-STATUS_RE = re.compile(r"(?<![\w.])(?<![A-Za-z_]-)([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-,;)\]]|$)", re.M)
-
-# ---------------------------------------------------------------- status codes
-# Specific RFC 3463 / IANA registry codes. Generic ones (x.0.0, x.y.0 of most
-# subjects) are absent on purpose: they say nothing beyond their class.
-STATUS_REASON: dict[str, str] = {
-    "1.0": "userunknown",  # 5.1.0 "other address status": in practice a bad mailbox
-    "1.1": "userunknown",  # bad destination mailbox address
-    "1.2": "hostunknown",  # bad destination system address
-    "1.3": "userunknown",  # bad destination mailbox address syntax
-    "1.4": "filtered",  # destination mailbox address ambiguous
-    "1.6": "hasmoved",  # mailbox has moved, no forwarding address
-    "1.7": "rejected",  # bad sender's mailbox address syntax
-    "1.8": "rejected",  # bad sender's system address
-    "1.9": "systemerror",  # message relayed to non-compliant mailer
-    "1.10": "notaccept",  # recipient address has null MX (RFC 7505)
-    "2.0": "filtered",
-    "2.1": "filtered",  # mailbox disabled, not accepting messages
-    "2.2": "mailboxfull",
-    "2.3": "exceedlimit",  # message length exceeds administrative limit
-    "2.4": "filtered",  # mailing list expansion problem
-    "3.0": "systemerror",
-    "3.1": "systemfull",
-    "3.2": "notaccept",  # system not accepting network messages
-    "3.3": "systemerror",
-    "3.4": "mesgtoobig",
-    "3.5": "systemerror",
-    "4.0": "networkerror",
-    "4.1": "expired",  # no answer from host (retried until the queue gave up)
-    "4.2": "networkerror",
-    "4.3": "systemerror",  # directory server failure
-    "4.4": "hostunknown",  # unable to route (5.4.4); 4.4.4 below
-    "4.5": "systemfull",  # mail system congestion
-    "4.6": "networkerror",  # routing loop detected
-    "4.7": "expired",  # delivery time expired
-    "5.3": "toomanyconn",  # too many recipients
-    "5.4": "systemerror",
-    "5.5": "systemerror",
-    "5.6": "securityerror",
-    "6.0": "contenterror",
-    "6.1": "contenterror",
-    "6.2": "contenterror",
-    "6.3": "contenterror",
-    "6.5": "contenterror",
-    "6.6": "contenterror",
-    "6.7": "contenterror",
-    "6.8": "contenterror",
-    "6.9": "contenterror",
-    "6.10": "contenterror",
-    "7.0": "securityerror",
-    "7.1": "securityerror",  # delivery not authorized: refined by phrases
-    "7.2": "securityerror",
-    "7.3": "securityerror",
-    "7.4": "securityerror",
-    "7.5": "securityerror",
-    "7.6": "securityerror",
-    "7.7": "securityerror",
-    "7.8": "securityerror",
-    "7.9": "securityerror",
-    "7.10": "securityerror",
-    "7.11": "securityerror",
-    "7.12": "securityerror",
-    "7.13": "suspend",  # user account disabled
-    "7.14": "securityerror",
-    "7.15": "securityerror",
-    "7.16": "mesgtoobig",
-    "7.17": "hasmoved",  # mailbox owner has changed
-    "7.18": "hasmoved",  # domain owner has changed
-    "7.19": "securityerror",
-    "7.20": "authfailure",  # no passing DKIM signature
-    "7.21": "authfailure",
-    "7.22": "authfailure",
-    "7.23": "authfailure",  # SPF validation failed
-    "7.24": "authfailure",
-    "7.25": "requireptr",  # reverse DNS validation failed
-    "7.26": "authfailure",  # multiple authentication checks failed (DMARC)
-    "7.27": "notaccept",  # sender address has null MX
-    "7.28": "spamdetected",  # mail flood detected
-    "7.29": "securityerror",
-    "7.30": "securityerror",
-}
-# Temporary codes whose meaning differs from their permanent twin.
-TEMP_STATUS_REASON: dict[str, str] = {
-    "1.0": "onhold",
-    "2.1": "suspend",
-    "4.4": "networkerror",
-    "5.3": "systemerror",
-    "7.1": "blocked",
-    "7.2": "blocked",
-}
-# A code that only says "refused for some policy reason": phrases decide.
-WEAK_REASONS = {"securityerror", "systemerror", "networkerror", "filtered", "onhold", "undefined", "expired"}
-# Codes that providers use for something else than the registry says: the
-# text decides. 5.1.10 is "null MX" (RFC 7505) but Microsoft 365 sends it for
-# an unknown recipient; 5.4.1 is "no answer from host" but Exchange Online
-# sends it for a recipient refused by directory-based edge blocking.
-WEAK_CODES = {"5.1.10", "5.4.1"}
+from typing import NamedTuple
 
 
-def status_reason(status: str | None) -> str | None:
-    """The reason a specific status code means by itself, or None."""
-    if not status:
-        return None
-    cls, _, rest = status.partition(".")
-    if cls == "4" and rest in TEMP_STATUS_REASON:
-        return TEMP_STATUS_REASON[rest]
-    if cls == "2":
-        return "delivered"
-    return STATUS_REASON.get(rest)
+class PhraseRule(NamedTuple):
+    """The phrase that decided: its reason, its pattern and where the wording comes from."""
+
+    reason: str
+    pattern: str
+    source: str
 
 
-# ---------------------------------------------------------------- phrases
-# (reason, phrases). Phrases are regular expressions over lower-cased,
-# whitespace-folded diagnostic text. The comment names the MTA or provider
-# whose wording it is.
 class Phrases:
     """A reason's phrases, each guarded by literal words.
 
@@ -146,13 +31,13 @@ class Phrases:
     words is always run.
     """
 
-    __slots__ = ("pattern", "_branches")
+    __slots__ = ("pattern", "phrases", "source", "_branches")
 
-    def __init__(self, phrases: tuple[str, ...]) -> None:
+    def __init__(self, phrases: tuple[str, ...], source: str = "") -> None:
         self.pattern = "|".join(f"(?:{p})" for p in phrases)
-        self._branches: list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]] = [
-            ("", required_words(p), re.compile(p)) for p in phrases
-        ]
+        self.phrases = phrases
+        self.source = source
+        self._branches: _Branches = [(_ANY, required_words(p), re.compile(p)) for p in phrases]
 
     @property
     def _rx(self) -> re.Pattern[str]:
@@ -164,10 +49,11 @@ class Phrases:
         return _scan(self._branches, text) is not None
 
 
-_Branches = list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]]
+_Branches = list[tuple[PhraseRule, tuple[str, ...] | None, re.Pattern[str]]]
+_ANY = PhraseRule("", "", "")
 
 
-def _scan(branches: _Branches, text: str) -> str | None:
+def _scan(branches: _Branches, text: str) -> PhraseRule | None:
     """The tag of the first (tag, guard words, pattern) that matches ``text``, or None."""
     for tag, words, rx in branches:
         if words is not None:
@@ -272,14 +158,25 @@ def required_words(pattern: str) -> tuple[str, ...] | None:
     return None
 
 
-def _rx(*phrases: str) -> Phrases:
-    return Phrases(phrases)
+def _rx(*phrases: str, source: str = "") -> Phrases:
+    return Phrases(phrases, source)
 
 
 # Tier 0: statements precise enough to beat any status code, each one a
 # provider's wording for a cause its code does not distinguish.
 TIER0: list[tuple[str, Phrases]] = [
-    ("networkerror", _rx(r"malformed or unexpected name server reply")),  # Postfix: DNS answer unusable
+    # Postfix: the recipient domain's MX answer is unusable (an MX naming an
+    # IP address, a CNAME...). Postfix's smtp_addr.c reports DNS_INVAL as a
+    # permanent 5.4.4, the domain cannot take mail as published; under a 4.x.x
+    # (a temporary lookup failure) decide() reads it as networkerror.
+    (
+        "hostunknown",
+        _rx(
+            r"malformed or unexpected name server reply",
+            r"malformed name server reply",
+            source="Postfix src/smtp/smtp_addr.c (DNS_INVAL: 5.4.4, permanent)",
+        ),
+    ),
     (
         "toomanyconn",
         _rx(
@@ -423,6 +320,50 @@ TIER1: list[tuple[str, Phrases]] = [
             r"email address is not verified",  # SES: sending identity not verified in that region
             r"not local host",
             r"requires authentication when attempting to send to a non-local",
+        ),
+    ),
+]
+
+# Tier 1b: the address does not exist, in so many words.
+ADDRESS: list[tuple[str, Phrases]] = [
+    # The mailbox host's own statement that the address does not exist: RFC
+    # 5321 4.2.2 / RFC 3463 X.1.1 "bad destination mailbox address" in words.
+    # Stated, it decides whatever the status and whatever the SMTP stage: a
+    # report rarely says the stage, and SES reads these as hard bounces.
+    (
+        "userunknown",
+        _rx(
+            r"user(?:name)? (?:is )?unknown",
+            r"unknown (?:local[- ]part|user|recipient|mailbox|e-?mail address|account)",
+            r"no such (?:user|mailbox|recipient|account|local user|person)",
+            r"(?:user|recipient|mailbox|address|account|addressee|e-?mail) (?:does ?n[o']t|doesnt|dosn'?t) exist",
+            r"(?:user|recipient|mailbox|account|addressee) (?:was |is )?not (?:found|known|exist)",
+            r"(?:user|recipient|mailbox|account) not found",
+            r"address (?:unknown|not found|does not exist|no longer exists)",
+            r"recipient (?:unknown|not found)",
+            r"the recipient.*does not exist",
+            r"<[^<>\s]+@[^<>\s]+> (?:does ?n[o']t|doesnt) exist",
+            r"non-?existent (?:user|address|account|mailbox)",
+            r"is not a known user",
+            r"not a (?:valid|known) (?:user|recipient|mailbox)",
+            r"is not a valid mailbox",
+            r"destination addresses were unknown",
+            r"no account by that name",
+            r"no mailbox here by that name",  # qmail-local
+            r"no mail ?box available for this user",
+            r"invalid (?:recipient|mailbox|user|account)\b(?! syntax)",
+            r"invalid (?:final delivery )?userid",  # IMail
+            r"(?:this user|recipient) doesn'?t have an? \S+ account",  # Gmail, Yahoo
+            r"address couldn'?t be found",  # Gmail, Google Workspace
+            r"the email account that you tried to reach does not exist",  # Gmail
+            r"no such address",
+            r"delivery error: dd not a valid recipient",  # Yahoo
+            r"resolver\.adr\.(?:ex)?recipnotfound",  # Exchange
+            r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",  # Lotus Domino
+            r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
+            r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
+            r"mail\.local: unknown user",  # Sendmail's local delivery agent
+            source="RFC 3463 3.2 X.1.1; RFC 5321 4.2.2 (550: mailbox not found); the MTA named beside a wording",
         ),
     ),
 ]
@@ -613,64 +554,41 @@ TIER2: list[tuple[str, Phrases]] = [
             r"infected",
         ),
     ),
+    # Wordings that usually mean a missing mailbox but also cover policy
+    # refusals (RFC 5321's own 550 text is "mailbox unavailable (e.g.,
+    # mailbox not found, no access, or command rejected for policy reasons)"):
+    # after the status code, so that a specific code says which.
     (
         "userunknown",
         _rx(
-            r"user(?:name)? (?:is )?unknown",
-            r"unknown (?:local[- ]part|user|recipient|mailbox|address|e-?mail address)",
-            r"no such (?:user|mailbox|recipient|address|account|local user|person)",
-            r"(?:user|recipient|mailbox|address|account|addressee) (?:does ?n[o']t|doesnt) exist",
-            r"(?:user|recipient|mailbox|address|account|addressee) (?:was |is )?not (?:found|known|listed|exist)",
-            r"(?:user|recipient|mailbox|account) not found",
-            r"invalid (?:recipient|mailbox|user|address|e-?mail address|account)",
+            r"invalid (?:address|e-?mail address)",
             r"recipient (?:address )?(?:is )?invalid",
-            r"(?:bad|illegal) (?:destination )?(?:mailbox|recipient|address)",
-            r"mailbox (?:unavailable|not available|does not exist|is unavailable)",
-            r"address (?:unknown|not found|does not exist|invalid|not valid)",
+            r"(?:bad|illegal)[ _](?:destination[ _])?(?:mailbox|recipient|address)",
+            r"mailbox (?:unavailable|not available|is unavailable)",
+            r"address (?:invalid|not valid)",
             r"recipient address rejected: (?:unknown(?! domain)|invalid|user|no such|undeliverable|access denied)",
-            r"recipient (?:unknown|not found|no longer)",
+            r"recipient (?:address )?rejected\.(?:\s|$)",
+            r"recipient no longer",
             r"unknown or illegal alias",
-            r"not a (?:valid|known) (?:user|recipient|mailbox)",
-            r"is not a valid mailbox",
             r"not our customer",
-            r"invalid (?:final delivery )?userid",  # IMail
-            r"sorry, no mailbox here by that name",  # qmail
-            r"no mailbox here by that name",
-            r"this user doesn'?t have a .* account",  # Gmail
-            r"the email account that you tried to reach does not exist",  # Gmail
             r"user doesn'?t have",
-            r"no account by that name",
             r"account (?:is )?(?:unavailable|not available)",
-            r"(?:mailbox|user|recipient) unavailable",
-            r"address no longer exists",
-            r"is not a known user",
-            r"delivery to the following recipients? failed",
+            r"(?:user|recipient) unavailable",
             r"550 5\.1\.1",
             r"#5\.1\.1",
-            r"destination addresses were unknown",
             r"does not have an? (?:email|mail) ?(?:account|address)",
             r"we do not relay",
             r"no valid recipients",
             r"requested action not taken: mailbox unavailable",
-            r"recipient address rejected\.(?:\s|$)",
-            r"recipient address rejected: (?:undeliverable|access denied|user)",
-            r"resolver\.adr\.recipnotfound",  # Exchange
-            r"resolver\.adr\.exrecipnotfound",
             r"not listed in",
-            r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
             r"no such person",
             r"unknown address",
             r"address not present in directory",
-            r"the recipient.*does not exist",
-            r"dosn'?t exist",
-            r"mailbox not found",
             r"mailbox (?:is )?not (?:available|known)",
-            r"unknown account",
-            r"non-?existent (?:user|address|account|mailbox)",
-            r"no mail box available for this user",
             r"this address no longer accepts mail",
             r"is not valid",
-            r"no such address",
+            r"(?:not|n't) an active address",
+            source="RFC 5321 4.2.2 (550 text), RFC 3463 X.1.1; wordings indexed by Sisimai Reason/UserUnknown.pm",
         ),
     ),
     (
@@ -876,7 +794,6 @@ TIER2: list[tuple[str, Phrases]] = [
             r"network (?:error|unreachable|is unreachable)",
             r"connection (?:reset|closed|lost)",
             r"(?:name server|dns) (?:error|failure|timeout|reply)",
-            r"malformed (?:or unexpected )?name server reply",
             r"host name lookup failure",
             r"unable to resolve route",
             r"could not connect",
@@ -971,7 +888,7 @@ TIER2: list[tuple[str, Phrases]] = [
         ),
     ),
 ]
-_TIER12 = TIER1 + TIER2
+_TIER12 = TIER1 + ADDRESS + TIER2
 # Reasons whose phrases should beat a specific status code: these state a
 # cause more precise than most 5.7.x/5.1.x codes do.
 PHRASE_BEATS_CODE = {"authfailure", "requireptr", "notcompliantrfc", "badreputation", "speeding"}
@@ -980,329 +897,40 @@ TIER2_BEATS_CODE = [(name, rx) for name, rx in TIER2 if name in PHRASE_BEATS_COD
 assert [n for n, _ in TIER2[: len(TIER2_BEATS_CODE)]] == [n for n, _ in TIER2_BEATS_CODE]
 
 
-_FIRST_REPLY = re.compile(r"([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})")
-
-
-def fold(text: str) -> str:
-    """Lower-case and fold whitespace, as every phrase table expects.
-
-    Multi-line SMTP replies repeat the codes on every line ("550-5.7.1 ... 550
-    5.7.1 ..."); inside a sentence they would break the phrases, so every
-    repetition after the first is dropped.
-    """
-    t = re.sub(r"\s+", " ", text).lower().strip()
-    m = _FIRST_REPLY.search(t)
-    if m is None:
-        return t
-    again = re.compile(r"\s" + m.group(1) + r"[ -]" + re.escape(m.group(2)) + r"(?=\s)")
-    return t[: m.end()] + again.sub("", t[m.end() :])
-
-
 # Phrases sit in the first lines of a diagnostic; a whole quoted report is
 # not worth 30 scans.
 PHRASE_WINDOW = 2000
 
 
 _FLAT: dict[int, tuple[list[tuple[str, Phrases]], _Branches]] = {}
+# Where a group names no source of its own: the common wordings of a cause,
+# as Sisimai's per-reason modules collect them from many MTAs.
+_DEFAULT_SOURCE = "common MTA wording (index: Sisimai lib/Sisimai/Reason/{}.pm)"
 
 
 def _flat(table: list[tuple[str, Phrases]]) -> _Branches:
-    """A table as one list of (reason, guard words, phrase) in order: one loop, no calls."""
+    """A table as one list of (rule, guard words, phrase) in order: one loop, no calls."""
     entry = _FLAT.get(id(table))
     if entry is None or entry[0] is not table:
         entry = _FLAT[id(table)] = (
             table,
-            [(reason, words, rx) for reason, ph in table for _, words, rx in ph._branches],
+            [
+                (PhraseRule(reason, rx.pattern, ph.source or _DEFAULT_SOURCE.format(reason.title())), words, rx)
+                for reason, ph in table
+                for _, words, rx in ph._branches
+            ],
         )
     return entry[1]
 
 
-def phrase_reason(text: str, order: list[tuple[str, Phrases]] | None = None) -> str | None:
-    """The first reason whose phrases occur in ``text`` (already folded), or None."""
+def phrase_rule(text: str, order: list[tuple[str, Phrases]]) -> PhraseRule | None:
+    """The first phrase of ``order`` that occurs in ``text`` (already folded), or None."""
     if not text:
         return None
-    return _scan(_flat(order if order is not None else _TIER12), text[:PHRASE_WINDOW])
+    return _scan(_flat(order), text[:PHRASE_WINDOW])
 
 
-def find_status(text: str) -> str | None:
-    """The most specific enhanced status code in ``text``, or None."""
-    best = None
-    for m in STATUS_RE.finditer(text or ""):
-        code = f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
-        if int(m.group(2)) > 7:
-            continue
-        if best is None or (best.endswith(".0.0") and not code.endswith(".0.0")):
-            best = code
-        if not code.endswith(".0"):
-            break
-    return best
-
-
-def find_reply_code(text: str) -> str | None:
-    """The SMTP reply code in ``text`` (prefers 4xx/5xx), or None."""
-    for m in REPLY_RE.finditer(text or ""):
-        code = m.group(1)
-        if code[0] in "45":
-            return code
-    return None
-
-
-_COMMAND = re.compile(
-    r"(?:after|in reply to|response to|for|did not like our)\s+(?:end of\s+)?(?:the\s+)?(mail from|rcpt to|data|ehlo|helo|connect|initial connection|final data)\b"
-    r"|>>> ?(mail from|rcpt to|data|ehlo|helo)\b|smtp command:?\s+(mail from|rcpt to|data)\b|\[(rcpt_to|mail_from)\]"
-    # GMX/Exim "SMTP error from remote server after RCPT command"; Trend Micro/X3 "SMTP:RCPT host ...".
-    r"|after (rcpt|mail|data)(?: to| from)? command|\bsmtp:(rcpt|mail|data) host\b"
-    # qmail-remote: "does not like recipient" (RCPT refused), "... sender" (MAIL), "failed on DATA command".
-    r"|does not like (recipient|sender)\b|failed on (data) command",
-)
-
-
-def find_command(text: str) -> str | None:
-    """The SMTP command a diagnostic says failed (MAIL, RCPT, DATA, EHLO, CONN), or None."""
-    found = None
-    for m in _COMMAND.finditer((text or "").lower()):
-        c = next(g for g in m.groups() if g).upper()
-        found = {
-            "MAIL FROM": "MAIL",
-            "RCPT TO": "RCPT",
-            "INITIAL CONNECTION": "CONN",
-            "CONNECT": "CONN",
-            "FINAL DATA": "DATA",
-            "RCPT_TO": "RCPT",
-            "MAIL_FROM": "MAIL",
-            "RECIPIENT": "RCPT",
-            "SENDER": "MAIL",
-        }.get(c, c)
-    return found
-
-
-def action_of(action: str | None) -> str:
-    """The DSN Action keyword, lower-cased ("failed", "delayed", ...)."""
-    return (action or "").strip().lower().split(" ")[0] if action else ""
-
-
-def clean_status(value: str | None) -> str | None:
-    """The x.y.z code out of a Status field ("5.0.0 (permanent failure)" -> 5.0.0)."""
-    if not value:
-        return None
-    m = STATUS_RE.search(value)
-    if m:
-        return f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}"
-    return None
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the tables concluded for one recipient."""
-
-    reason: str
-    status: str | None
-    bounce_type: str
-    bounce_subtype: str
-
-
-def decide(
-    status: str | None,
-    diagnostic: str,
-    *,
-    action: str | None = None,
-    reply_code: str | None = None,
-    diagnostic_type: str | None = None,
-    command: str | None = None,
-    hint: str | None = None,
-    permanent_hint: bool | None = None,
-) -> Verdict:
-    """Reason, status and SES type for one bounced recipient.
-
-    ``hint`` is a reason a detector already knows from the format (an SES
-    suppression, a provider's documented code); it wins over the tables.
-    ``permanent_hint`` is what the surrounding text says of the failure
-    (qmail's "This is a permanent error", Exim's "retry timeout exceeded").
-    """
-    text = fold(diagnostic)
-    code_in_text = find_status(text)
-    st = clean_status(status)
-    remote = _REMOTE_STATUS.search(text)
-    if (
-        remote
-        and (st is None or remote.group(1)[0] == st[0])
-        and (st is None or st.endswith(".0.0") or not st.endswith(".0"))
-    ):
-        # The remote server's own code ("550-'5.7.1 ... Access denied'")
-        # is more precise than a generic Status field.
-        st = clean_status(remote.group(1))
-    elif (st is None or st.endswith(".0.0")) and code_in_text and (st is None or code_in_text[0] == st[0]):
-        st = code_in_text
-    if st and st[0] == "4" and remote and remote.group(1)[0] == "5" and action_of(action) == "failed":
-        # "Action: failed" with a 4.x.x Status over the remote's own 5.x.x:
-        # the delivery failed for good, and the remote said why.
-        st = clean_status(remote.group(1))
-    reply = reply_code or find_reply_code(text)
-    action_l = (action or "").strip().lower()
-
-    command = command or find_command(text)
-    reason = hint
-    if reason is None:
-        reason = _reason(st, text, action_l, diagnostic_type, command, reply)
-        if reason == "userunknown" and _unknown_after_data(st, text, command):
-            # "User unknown" that the server did not give in answer to RCPT
-            # TO, under a status that is not about the address (5.0.0, 5.2.1
-            # "mailbox disabled", 5.7.1): the recipient was accepted and the
-            # message refused later, which is a filter's doing rather than a
-            # verdict on the mailbox. Sisimai reads it the same way.
-            reason = "filtered"
-        if reason == "hostunknown" and ((st or "").startswith("4") or (reply or "").startswith("4")):
-            # A domain that fails to resolve *temporarily* (SERVFAIL, a
-            # timeout, "try again") says nothing about the address: the
-            # failure is the network's, and must not hard-bounce it.
-            reason = "networkerror"
-
-    if st is None:
-        # Derive the class: the SMTP reply code, then what the report says.
-        if reply and reply[0] in "45":
-            st = f"{reply[0]}.0.0"
-        elif action_l.startswith(("delayed", "relayed", "delivered", "expanded")) and action_l.startswith("delayed"):
-            st = "4.0.0"
-        elif permanent_hint is False:
-            st = "4.0.0"
-        else:
-            # A non-delivery report that does not say the failure is
-            # temporary reports a failed delivery.
-            st = "5.0.0"
-    bounce_type, subtype = ses_type(reason, st, text)
-    return Verdict(reason=reason, status=st, bounce_type=bounce_type, bounce_subtype=subtype)
-
-
-_ADDRESS_CODE = re.compile(r"^[45]\.1\.")
-# Commands before DATA: a refusal there is about the envelope, so "user
-# unknown" in answer to one of them is the directory's verdict.
-_ENVELOPE_COMMANDS = {"RCPT", "MAIL", "CONN", "EHLO", "HELO"}
-# Statements only a mailbox host's own directory makes, whatever the status
-# and the SMTP stage: these stay "userunknown".
-DIRECTORY_VERDICTS = Phrases(
-    (
-        r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",  # Lotus Notes/Domino
-        r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
-        r"invalid final delivery userid",  # IMail
-        r"^unknown user: \S+@",  # IMail's whole report
-        r"no valid recipients for this mm",  # Verizon MMS gateway
-        r"address couldn'?t be found",  # Gmail, Google Workspace
-        r"this user doesn'?t have an? \S+ account",  # Yahoo refuses unknown users after DATA
-        r"delivery error: dd not a valid recipient",  # Yahoo, the same
-        r"domino ディレクトリには見つかりません",  # Domino, Japanese
-        r"the email account that you tried to reach does not exist",  # Gmail
-        r"mail\.local: unknown user",  # Sendmail's local delivery agent
-        r"no mailbox here by that name",  # qmail-local, on the mailbox host itself
-        r"recipient address rejected: access denied",  # Exchange Online directory-based edge blocking (5.4.1)
-        r"resolver\.adr\.(?:ex)?recipnotfound",  # Exchange
-    )
-)
-
-
-# Sendmail answers RCPT TO with "550 5.1.1 <rcpt>... User unknown"; its
-# "address... reason" form (also McAfee, MessageLabs) marks an envelope reply.
-_SENDMAIL_RCPT_REPLY = re.compile(r"[45]\d\d(?: [45]\.\d\.\d+)? <?[^\s<>]+@[^\s<>]+?>?\.\.\. ")
-
-
-def _unknown_after_data(st: str | None, text: str, command: str | None) -> bool:
-    if _ADDRESS_CODE.match(st or "") or (command or "").upper() in _ENVELOPE_COMMANDS:
-        return False
-    if (st or "")[1:4] == ".5.":
-        # X.5.x is a protocol status (RFC 3463): a command was refused, and
-        # "user unknown" then refused RCPT (Outlook.com's "550 5.5.0 Requested
-        # action not taken: mailbox unavailable", mail.local's 5.5.0).
-        return False
-    if command is None and (st or "")[1:4] != ".2." and _SENDMAIL_RCPT_REPLY.search(text):
-        # ... but 5.2.1 "mailbox disabled" says the mailbox exists.
-        return False
-    return provider_reason(text) is None and not DIRECTORY_VERDICTS.search(text)
-
-
-def _reason(
-    st: str | None,
-    text: str,
-    action: str,
-    diagnostic_type: str | None,
-    command: str | None,
-    reply: str | None,
-) -> str:
-    if st and st.startswith("2."):
-        return "delivered"
-    r = provider_reason(text) or phrase_reason(text, TIER0)
-    if r:
-        return r
-    # Tier 1: explicit statements about the mailbox or message size.
-    r = phrase_reason(text, TIER1)
-    if r == "mesgtoobig" and status_reason(st) == "exceedlimit":
-        # Both say "too large"; 5.2.3 says which limit.
-        return "exceedlimit"
-    if r:
-        return r
-    by_code = status_reason(st)
-    dtype = (diagnostic_type or "").upper()
-    if dtype == "X-UNIX" and (by_code is None or by_code in WEAK_REASONS):
-        # The local delivery program (a pipe, procmail) failed: whatever it
-        # printed, the mailer is the cause.
-        return "mailererror"
-    if by_code and by_code not in WEAK_REASONS and st not in WEAK_CODES:
-        # A specific code: only the causes it cannot express can override it.
-        return phrase_reason(text, TIER2_BEATS_CODE) or by_code
-    by_text = phrase_reason(text, TIER2)
-    if by_text:
-        return by_text
-    if by_code:
-        return by_code
-    if dtype in ("X-UNIX", "X-POSTFIX"):
-        return "mailererror"
-    if st:
-        sub = st.split(".")[1]
-        if sub == "6":
-            return "contenterror"
-        if sub == "7":
-            return "securityerror"
-    if reply in ("500", "501", "502", "503", "504"):
-        return "syntaxerror"
-    if action.startswith(("delayed", "expired")):
-        return "expired"
-    if (command or "").upper() in ("EHLO", "HELO", "CONN"):
-        return "blocked"
-    if text:
-        return "onhold"
-    return "undefined"
-
-
-# SES bounce types. Permanent means "this address will not take mail": only
-# the reasons about the address itself. A 5xx for our IP, content or policy is
-# not the address's fault and must not suppress it, so it is Transient (as SES
-# itself reports ContentRejected and friends).
-_SUBTYPE = {
-    "mailboxfull": "MailboxFull",
-    "mesgtoobig": "MessageTooLarge",
-    "exceedlimit": "MessageTooLarge",
-    "spamdetected": "ContentRejected",
-    "virusdetected": "ContentRejected",
-    "contenterror": "ContentRejected",
-    "policyviolation": "ContentRejected",
-    "notcompliantrfc": "ContentRejected",
-}
-
-
-def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]:
-    """(bounce_type, bounce_subtype) in SES's vocabulary for a reason."""
-    if reason in ("userunknown", "hasmoved"):
-        return PERMANENT, "NoEmail"
-    if reason == "hostunknown":
-        return PERMANENT, "General"
-    if reason == "suppressed":
-        if "suppression list for your account" in text:
-            return PERMANENT, "OnAccountSuppressionList"
-        return PERMANENT, "Suppressed"
-    if reason == "notaccept":
-        if status and status.startswith("4"):
-            return TRANSIENT, "General"
-        return PERMANENT, "General"
-    if reason in ("undefined",) and not status:
-        return UNDETERMINED, "Undetermined"
-    if reason in ("virusdetected", "contenterror") and "attachment" in text:
-        return TRANSIENT, "AttachmentRejected"
-    return TRANSIENT, _SUBTYPE.get(reason, "General")
+def phrase_reason(text: str, order: list[tuple[str, Phrases]] | None = None) -> str | None:
+    """The first reason whose phrases occur in ``text`` (already folded), or None."""
+    r = phrase_rule(text, order if order is not None else _TIER12)
+    return r.reason if r else None

@@ -1,0 +1,52 @@
+"""Take the README's picture of `feedback report`: ``python scripts/report_screenshot.py [OUT.png]``.
+
+Writes the browser test's database (tests/reportdata.py: four identities over
+six weeks, written through the real store), renders its report with
+`feedback report`, opens it in headless Chromium (tests/browser.py, the same
+harness the test uses, which also checks it fetched nothing and logged no
+error) and keeps the top of the page: the identities' standing and the most
+urgent identity's charts. Default OUT: docs/report.png. Needs chromium and
+the test extra (pillow, websocket-client).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from click.testing import CliRunner  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from feedback.cli import main as feedback  # noqa: E402
+from tests import reportdata  # noqa: E402
+from tests.browser import open_page  # noqa: E402
+
+END = "2026-11-27"
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "report.png"
+    with tempfile.TemporaryDirectory(prefix="report-shot-") as tmp:
+        db, page = Path(tmp) / "story.db", Path(tmp) / "report.html"
+        reportdata.build(str(db), END)
+        res = CliRunner().invoke(feedback, ["--db", str(db), "report", "--out", str(page)])
+        if res.exit_code != 0:
+            raise SystemExit(res.output)
+        run = open_page(page)
+    if run.errors or run.requests != [page.resolve().as_uri()]:
+        raise SystemExit(f"the page misbehaved: {run.errors} {run.requests}")
+    first = next(b for b in run.boxes if b["tag"] == "section" and b["id"].startswith("id-"))
+    img = Image.open(io.BytesIO(run.png)).convert("RGB")
+    img = img.crop((0, 0, img.size[0], int(first["y"] + first["h"] + 16)))
+    # A 256-colour palette without dithering: the charts are flat colours, the file a third the size.
+    img.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, optimize=True)
+    print(f"{out}: {img.size[0]}x{img.size[1]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""SES DSNs carrying the replies of the big receiving providers: the bounce type decides suppression.
+
+Each row is an SES bounce (the shape of fixtures/messages/ses-bounce-userunknown.eml) built around
+one receiver's reply as its published pages give it: recipient domain, Remote-MTA, Status and
+Diagnostic-Code. A wrong Permanent suppresses a good reader; a wrong Transient costs one more bounce.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback.models import RawMessage
+from feedback.pipeline import ClassifierConfig, classify
+
+from .conftest import fixture_bytes
+
+
+def ses_dsn(recipient: str, remote_mta: str, status: str, diagnostic: str) -> bytes:
+    """An SES bounce for ``recipient`` with this receiver's reply."""
+    raw = fixture_bytes("ses-bounce-userunknown.eml")
+    raw = raw.replace(
+        b"Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown in"
+        b" virtual mailbox table",
+        b"Diagnostic-Code: smtp; " + diagnostic.encode(),
+    )
+    raw = raw.replace(b"Status: 5.1.1", b"Status: " + status.encode())
+    raw = raw.replace(b"Remote-MTA: dns; mx.example.net", b"Remote-MTA: dns; " + remote_mta.encode())
+    return raw.replace(b"nobody@example.net", recipient.encode())
+
+
+# (recipient, remote MTA, Status, Diagnostic-Code, bounce type, reason)
+ROWS = [
+    # Mail.ru: an unknown mailbox, refused after DATA without a code that says so
+    ("kiji@mail.ru", "mxs.mail.ru", "5.0.0",
+     "550 Message was not accepted -- invalid mailbox. Local mailbox kiji@mail.ru is unavailable: user not found",
+     "Permanent", "userunknown"),
+    # Yandex: "No such user!" under 5.7.1
+    ("kiji@yandex.ru", "mx.yandex.ru", "5.7.1", "550 5.7.1 No such user!", "Permanent", "userunknown"),
+    # QQ / Tencent
+    ("10001@qq.com", "mx3.qq.com", "5.0.0", "550 Mailbox not found. http://service.exmail.qq.com/cgi-bin/help?id=20022",
+     "Permanent", "userunknown"),
+    # Charter/Spectrum name our SES envelope sender under 5.1.0: the sender is refused, not the reader
+    ("kiji@charter.net", "mx.charter.net", "5.1.0",
+     "550 5.1.0 <0101018c0d0e0e00-99998888-7777-6666-5555-444433332222-000000@us-west-2.amazonses.com> sender rejected",
+     "Transient", "rejected"),
+    # Gmail
+    ("kiji@gmail.com", "gmail-smtp-in.l.google.com", "5.1.1",
+     "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the "
+     "recipient's email address for typos or unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser gsmtp",
+     "Permanent", "userunknown"),
+    ("kiji@gmail.com", "gmail-smtp-in.l.google.com", "5.7.26",
+     "550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has "
+     "been blocked. gsmtp", "Transient", "authfailure"),
+    ("kiji@gmail.com", "gmail-smtp-in.l.google.com", "4.7.0",
+     "421-4.7.0 [192.0.2.33] Our system has detected an unusual rate of unsolicited mail originating from your IP "
+     "address. gsmtp", "Transient", None),
+    ("kiji@gmail.com", "gmail-smtp-in.l.google.com", "5.2.2",
+     "552-5.2.2 The email account that you tried to reach is over quota. gsmtp", "Transient", "mailboxfull"),
+    # Microsoft: a banned IP under 5.7.606 and an unknown recipient under 5.1.10
+    ("kiji@outlook.com", "outlook-com.olc.protection.outlook.com", "5.7.606",
+     "550 5.7.606 Access denied, banned sending IP [192.0.2.33]. To request removal from this list please visit "
+     "https://sender.office.com/ and follow the directions.", "Transient", None),
+    ("kiji@example.net", "example-net.mail.protection.outlook.com", "5.1.10",
+     "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient kiji@example.net not found by SMTP address lookup",
+     "Permanent", "userunknown"),
+    # Yahoo: deferral for our IP, and a disabled mailbox
+    ("kiji@yahoo.com", "mta7.am0.yahoodns.net", "4.7.0",
+     "421 4.7.0 [TSS04] Messages from 192.0.2.33 temporarily deferred due to unexpected volume or user complaints",
+     "Transient", None),
+    ("kiji@yahoo.com", "mta7.am0.yahoodns.net", "5.0.0",
+     "554 30 Sorry, your message to kiji@yahoo.com cannot be delivered. This mailbox is disabled (554.30)",
+     "Transient", None),
+    # Comcast: a blocked IP (BL000000)
+    ("kiji@comcast.net", "mx1a1.comcast.net", "5.0.0",
+     "554 192.0.2.33 found on one or more RBLs. Refer to http://postmaster.comcast.net/smtp-error-codes.php#BL000001",
+     "Transient", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rcpt", "mta", "status", "diag", "btype", "reason"), ROWS)
+def test_ses_dsn_with_a_receivers_reply(rcpt: str, mta: str, status: str, diag: str, btype: str, reason) -> None:
+    (e,) = classify(RawMessage(data=ses_dsn(rcpt, mta, status, diag), source="ses.eml"), ClassifierConfig())
+    assert e.recipient == rcpt
+    assert e.bounce_type == btype, (e.reason, e.status)
+    if reason is not None:
+        assert e.reason == reason
