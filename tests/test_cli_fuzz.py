@@ -5,6 +5,7 @@ Whatever comes in, `feedback` answers with exit 0, 1, 2 or 75, and never a trace
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -41,8 +42,9 @@ def place() -> Path:
 
 
 def invoke(root: Path, args: list[str], config: Path | None = None) -> object:
-    res = CliRunner().invoke(main, ["--config", str(config or root / "feedback.toml"), *args])
-    return res
+    # Whatever a command writes by a relative name (report --out) lands in a throwaway folder.
+    with tempfile.TemporaryDirectory(dir=root) as cwd, contextlib.chdir(cwd):
+        return CliRunner().invoke(main, ["--config", str(config or root / "feedback.toml"), *args])
 
 
 def answered(res: object) -> None:
@@ -55,14 +57,15 @@ def answered(res: object) -> None:
 
 # ------------------------------------------------------------------ arguments
 
-COMMANDS = ["parse", "poll", "status", "reprocess", "events", "check", "suppress", "unsuppress", "stats", "export"]
+COMMANDS = ["parse", "poll", "status", "reprocess", "events", "check", "suppress", "unsuppress", "stats", "export",
+            "explain", "report"]  # fmt: skip
 TOKENS = [
     "--format", "json", "jsonl", "csv", "table", "ses-json", "--since", "2024-01-01", "2024-1-5", "notadate",
     "2023-03-14T10:21:06Z", "--kind", "bounce", "complaint", "nope", "--identity", "example.org", "--recipient",
     "--limit", "0", "1", "-1", "abc", "--workers", "--dry-run", "--account", "demo", "ghost", "--folder", "INBOX",
     "--stored", "--reason", "legal", "--by", "ops", "nobody@example.net", "NOBODY@EXAMPLE.NET", "<nobody@example.net>",
     "Name <a@example.net>", "@", "", " ", "a@", "\x01", "é@example.net", "--help", "-q", "-v", "--", "-",
-    "--log-format", "--nonsense",
+    "--log-format", "--nonsense", "--event", "--check", "--days", "--out", "r.html", "text",
 ]  # fmt: skip
 
 
