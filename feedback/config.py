@@ -277,7 +277,7 @@ def _imap_rules(raw: dict[str, Any], values: dict[str, Any], where: str, problem
         )
     host = values.get("host")
     if values.get("tls") == "none" and host is not None and host not in LOOPBACK:
-        problems.add(f"{where}.tls", f"none is refused for {host} (only for loopback)")
+        problems.add(f"{where}.tls", f"tls = none is refused for {host} (only for loopback)")
 
 
 def load(path: str | None, *, required: bool = False) -> Config:
