@@ -312,10 +312,16 @@ def _poll_accounts(
             # Dry-run lines are the answer asked for; other notices (retries, a new UIDVALIDITY) are warnings.
             echo = click.echo if dry_run else log.warning
 
-            r = poll_account(
-                store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
-                workers=workers, echo=echo, progress=progress if show_progress else detail,
-            )  # fmt: skip
+            try:
+                r = poll_account(
+                    store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
+                    workers=workers, echo=echo, progress=progress if show_progress else detail,
+                )  # fmt: skip
+            except KeyboardInterrupt:
+                if run_id is not None:
+                    # What is committed stays; the run says it did not finish.
+                    store.finish_run(run_id, messages=0, events=0, errors=1, error=INTERRUPTED)
+                raise
             if bar is not None:
                 bar.render_finish()
             if run_id is not None:
@@ -455,6 +461,7 @@ def reprocess(
     cfg = obj.config()
     if account:
         obj.store().close()
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             # A rescan moves mail and sets the checkpoint, as a poll does: one at a time.
             with PollLock(database_path(cfg, obj.db)):
@@ -464,6 +471,10 @@ def reprocess(
                 )  # fmt: skip
         except Locked as exc:
             raise LockedExit(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException(f"reprocess {INTERRUPTED}") from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         if not paths and not stored:
             sys.exit(code)
     store = obj.store()
@@ -517,7 +528,7 @@ def reprocess(
         error = str(exc)
         raise UsageFailure(error) from None
     except KeyboardInterrupt:
-        error = "interrupted; run the same command again to finish"
+        error = INTERRUPTED
         raise click.ClickException(f"reprocess {error}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -526,6 +537,9 @@ def reprocess(
         except (StoreError, sqlite3.Error):
             pass  # the database itself failed: the error above says so
         store.close()
+
+
+INTERRUPTED = "interrupted; run the same command again to finish"
 
 
 def _interrupt(signum: int, frame: object) -> None:

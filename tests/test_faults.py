@@ -7,6 +7,7 @@ what they can), and a run killed at any moment, run again, ends as an uninterrup
 from __future__ import annotations
 
 import contextlib
+import mailbox
 import os
 import signal
 import sqlite3
@@ -260,3 +261,32 @@ def test_reprocess_stored_killed_then_rerun_equals_an_uninterrupted_run(
     p.wait(30)
     assert start(db, "reprocess", "--stored", "--workers", "1").wait(120) == 0
     assert snapshot(db) == reference
+
+
+def test_reprocess_account_sigterm_records_the_run_as_interrupted(tmp_path: Path, mail: Path) -> None:
+    box = mailbox.mbox(str(tmp_path / "box.mbox"))
+    for f in sorted(mail.iterdir()):
+        box.add(f.read_bytes())
+    box.close()
+    db = tmp_path / "f.db"
+    cfg = tmp_path / "feedback.toml"
+    cfg.write_text(f'database = "{db}"\n[[accounts]]\nname = "l"\nmbox = "box.mbox"\nbatch_size = 200\n')
+    p = subprocess.Popen(
+        [sys.executable, "-m", "feedback.cli", "--config", str(cfg), "reprocess", "--account", "l", "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while committed(db) == 0 and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert p.poll() is None
+    os.kill(p.pid, signal.SIGTERM)
+    assert p.wait(30) == 1
+    assert p.stderr is not None and b"reprocess interrupted" in p.stderr.read()
+    runs = sqlite3.connect(db).execute("SELECT command, status, error FROM runs").fetchall()
+    assert runs == [("reprocess", "failed", "interrupted; run the same command again to finish")]
+    again = subprocess.run(
+        [sys.executable, "-m", "feedback.cli", "--config", str(cfg), "reprocess", "--account", "l", "--workers", "2"],
+        capture_output=True,
+    )  # fmt: skip
+    assert again.returncode == 0
+    assert committed(db) == len(list(mail.iterdir()))
