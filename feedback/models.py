@@ -143,6 +143,7 @@ class Event:
     last_attempt_date: str | None = None
     will_retry_until: str | None = None
     original_recipient: str | None = None
+    final_recipient: str | None = None
     # complaints
     feedback_type: str | None = None
     user_agent: str | None = None

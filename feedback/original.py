@@ -17,12 +17,17 @@ ORIGINAL_MARKERS = re.compile(
     r"|--- below this line is a copy of the message"  # qmail, Yahoo
     r"|-+ ?(?:the )?original message (?:follows|headers?|was received)"  # Courier, Sendmail
     r"|original message (?:follows|headers? follows?)"
+    r"|original message (?:details|headers):?\s*$"  # Vade Secure (Earthlink)
     r"|-+ ?(?:message|headers) (?:follows|of the (?:original|returned) message)"
     r"|message headers follow"  # DragonFly
     r"|-+ ?returned message -+"
     r"|-+ ?(?:start of |begin )?(?:the )?(?:original|returned|bounced|undelivered) (?:message|mail|e-?mail)"
     r"|-+ ?the header of the original message is following"  # KDDI
-    r"|-+ ?(?:unsent|original) message below"
+    r"|-+ ?(?:unsent|original) message (?:below|follows)"  # Sendmail v5: "----- Unsent message follows -----"
+    r"|-+ ?returned mail follows"  # USA.NET webmail
+    r"|original message (?:as received )?is as follows"
+    r"|(?:the )?first \d+ lines of (?:your|the) original message follow"  # Exchange "Mail Delivery Warning"
+    r"|-* ?the header and (?:top|first) \d+ lines of the message follows?"  # IMail
     r"|bounced e-?mail:"
     r"|included is a copy of the message header"  # MXLogic
     r"|--- original message ---"
@@ -83,9 +88,23 @@ def original_from_text(text: str) -> Message | None:
 _HEADER_PARSER = Parser(policy=compat32)
 
 
+_FIELD_LINE = re.compile(r"^[!-9;-~]+:")
+
+
 def _headers(text: str) -> Message:
-    """Only the header block: the original's body is never needed here."""
-    return _HEADER_PARSER.parsestr(text, headersonly=True)
+    """Only the header block: the original's body is never needed here.
+
+    A folded line that lost its leading blank (bounces re-wrap quoted
+    headers: "Received: from x (via" / "HTTP); Sat, ...") would end the
+    block there; it continues the field above when a field follows it.
+    """
+    head, _, _ = text.partition("\n\n")
+    lines = head.split("\n")
+    for i in range(1, len(lines) - 1):
+        line = lines[i]
+        if line and line[0] not in " \t" and not _FIELD_LINE.match(line) and _FIELD_LINE.match(lines[i + 1]):
+            lines[i] = " " + line
+    return _HEADER_PARSER.parsestr("\n".join(lines), headersonly=True)
 
 
 def find_original(msg: Parsed) -> Message | None:

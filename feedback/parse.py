@@ -11,6 +11,7 @@ import base64
 import binascii
 import codecs
 import email
+import email.errors
 import email.header
 import functools
 import quopri
@@ -50,8 +51,25 @@ CHARSET_ALIASES = {
     "unknown-8bit": "latin-1",
     "us-ascii": "utf-8",  # 8-bit junk labelled us-ascii is usually UTF-8
     "ascii": "utf-8",
+    # Chinese: the WHATWG Encoding Standard decodes every GBK label with the
+    # gb18030 decoder (a superset) and every Big5 label as Big5-HKSCS; Chinese
+    # bounces (Coremail, Tencent, NetEase) use these labels.
     "gb2312": "gb18030",
     "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "csgb2312": "gb18030",
+    "chinese": "gb18030",
+    "euc-cn": "gb18030",
+    "x-euc-cn": "gb18030",
+    "cp936": "gb18030",
+    "windows-936": "gb18030",
+    "big5": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "cn-big5": "big5hkscs",
+    "csbig5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
 }
 
 _FROM_LINE = re.compile(rb"\AFrom [^\n]*\n")
@@ -125,7 +143,9 @@ def decode_header(value: object) -> str:
                     out.append(chunk)
             # decode_header drops the space between an encoded and a plain word
             text = "".join(out) if len(chunks) > 1 else out[0]
-        except (ValueError, IndexError, AssertionError, LookupError):
+        except (ValueError, IndexError, AssertionError, LookupError, email.errors.HeaderParseError):
+            # A truncated or corrupt encoded word ("=?utf-8?B?RGVs" with no
+            # end): the raw text is all there is.
             pass
     if "\n" in text:
         text = _UNFOLD.sub(" ", text)

@@ -131,6 +131,7 @@ def _event(
         "last_attempt_date": f.last_attempt_date,
         "will_retry_until": f.will_retry_until,
         "original_recipient": f.original_recipient,
+        "final_recipient": f.final_recipient,
         "detector": d.detector,
         "error": error,
     }

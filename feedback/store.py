@@ -45,7 +45,7 @@ from .models import (
 )
 from .policy import Policy
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -110,7 +110,12 @@ EVENT_COLUMNS: dict[str, str] = {
     "error": "TEXT",
     "trusted": "INTEGER NOT NULL DEFAULT 0",
 }
-_EVENT_NAMES = list(EVENT_COLUMNS)
+# Columns added after the first schema, each by its migration below (the
+# first migration creates EVENT_COLUMNS only).
+LATER_EVENT_COLUMNS: dict[str, str] = {
+    "final_recipient": "TEXT",  # 5
+}
+_EVENT_NAMES = list(EVENT_COLUMNS) + list(LATER_EVENT_COLUMNS)
 _RECIPIENT_KEY_AT = _EVENT_NAMES.index("recipient_key")
 _CORRELATION_AT = _EVENT_NAMES.index("correlation")
 _TRUSTED_AT = _EVENT_NAMES.index("trusted")
@@ -263,7 +268,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE messages ADD COLUMN notification TEXT;
     """,
-    # 5: addresses compare without case (keys re-folded by _fold_address_case); the view
+    # 5: a DSN's Final-Recipient beside the recipient we sent to (its Original-Recipient).
+    """
+    ALTER TABLE events ADD COLUMN final_recipient TEXT;
+    """,
+    # 6: addresses compare without case (keys re-folded by _fold_address_case); the view
     # compares without case too, so an app's own SQL finds NOBODY@ as nobody@.
     """
     DROP VIEW suppressed;
@@ -422,12 +431,12 @@ class Store:
             with self._tx():
                 for statement in _statements(MIGRATIONS[version - 1]):
                     schema.execute(statement)
-                if version == 5:
+                if version == 6:
                     self._fold_address_case()
                 schema.execute(f"PRAGMA user_version = {version}")
 
     def _fold_address_case(self) -> None:
-        """Schema 5: re-key events and suppressions by the case-less address key.
+        """Schema 6: re-key events and suppressions by the case-less address key.
 
         Events that differ only by the case of their recipient become one (their
         message links kept); suppressions that differ only by case are merged
@@ -489,7 +498,7 @@ class Store:
                 names = ", ".join(sorted(v[0] for v in variants))
                 db.execute(
                     "INSERT INTO suppression_log (address, scope, action, by, reason, at) VALUES (?,?,?,?,?,?)",
-                    [key, scope, "merge", "feedback (schema 5)", f"addresses that differ only by case: {names}", at],
+                    [key, scope, "merge", "feedback (schema 6)", f"addresses that differ only by case: {names}", at],
                 )
             self._recompute(key, scope)
 
@@ -681,7 +690,7 @@ class Store:
 
     def _event_row(self, e: Event) -> list[Any]:
         """The values of EVENT_COLUMNS for one event, in order."""
-        row = [getattr(e, name, None) for name in EVENT_COLUMNS]
+        row = [getattr(e, name, None) for name in _EVENT_NAMES]
         row[_RECIPIENT_KEY_AT] = address_key(e.recipient) if e.recipient else None
         row[_CORRELATION_AT] = json.dumps(e.correlation, ensure_ascii=False) if e.correlation else None
         row[_TRUSTED_AT] = int(self.trusted(e))

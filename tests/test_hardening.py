@@ -165,24 +165,24 @@ def test_documented_sql_gives_the_same_answer_in_any_case(tmp_path: Path) -> Non
         assert out.strip() == "userunknown"
 
 
-def _v4_key(address: str) -> str:
+def _v5_key(address: str) -> str:
     local, at, domain = address.strip().rpartition("@")
     return f"{local}@{domain.lower()}" if at else address.strip().lower()
 
 
-def test_schema_4_database_is_migrated_merging_case_variants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schema_5_database_is_migrated_merging_case_variants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "f.db"
     upper = (b"nobody@example.net", b"Nobody@example.net")
-    # A schema-4 file, written by schema 4's own rules (domain-only case folding).
+    # A schema-5 file, written by schema 5's own rules (domain-only case folding).
     with monkeypatch.context() as m:
-        m.setattr(store_module, "SCHEMA_VERSION", 4)
-        m.setattr(store_module, "address_key", _v4_key)
+        m.setattr(store_module, "SCHEMA_VERSION", 5)
+        m.setattr(store_module, "address_key", _v5_key)
         s = Store(str(db))
         add(s, BOUNCE)
         add(s, BOUNCE, replace=upper)  # the same SES bounce, recipient spelt with a capital
         s.set_manual("Nobody@example.net", "suppress", "legal", "ops")
         s.set_manual("Other@example.com", "suppress", "asked", "ops")
-        assert s.version == 4
+        assert s.version == 5
         assert s.counts() == {"messages": 2, "events": 2, "suppressions": 3}
         s.close()
     s = Store(str(db))

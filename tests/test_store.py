@@ -219,6 +219,7 @@ def test_migration_upgrades_an_older_file_in_place(tmp_path: Path) -> None:
         )
     s = Store(str(db))
     assert s.version == SCHEMA_VERSION
+    assert "final_recipient" in {r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(events)")}
     assert s.counts()["events"] == 1
     # v2's view counts an event without received_at on the day it was stored.
     assert rows(db, "SELECT day, permanent FROM bounces_daily") == [("2024-01-02", 1)]

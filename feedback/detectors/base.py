@@ -21,6 +21,7 @@ class Finding:
     reply_code: str | None = None
     remote_mta: str | None = None
     original_recipient: str | None = None
+    final_recipient: str | None = None
     last_attempt_date: str | None = None
     will_retry_until: str | None = None
     command: str | None = None

@@ -160,6 +160,93 @@ def typed_value(value: str) -> tuple[str | None, str]:
     return None, value.strip()
 
 
+# RFC 3464 section 2.3.1: only an Internet address type names the address we
+# sent to; RFC 6533 section 3 adds "utf-8" (its "\\x{HEX}" escapes decoded).
+_ADDRESS_TYPES = ("RFC822", "UTF-8")
+_EMBEDDED_UNICODE = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
+# RFC 2156 (MIXER): an X.400 O/R address carries the RFC 822 address in an
+# "RFC-822" domain-defined attribute, with "(a)" for "@" and friends; Exchange's
+# IMS writes the same attribute as "SMTP=" (Exchange 5.5 NDRs: "dda:SMTP=...").
+_X400_DDA = re.compile(r"(?:RFC-?822|SMTP)=([^/;\s]+)", re.I)
+_X400_ESCAPES = {"(a)": "@", "(p)": "%", "(b)": "!", "(q)": '"', "(u)": "_", "(l)": "(", "(r)": ")"}
+
+
+def _typed_address(value: str) -> tuple[str | None, str]:
+    """(type, address text) of a recipient field; a type written twice counts once."""
+    atype, text = typed_value(value)
+    again, rest = typed_value(text)
+    if again is not None and again == atype:
+        text = rest
+    return atype, text
+
+
+def decode_utf8_address(text: str) -> str:
+    """RFC 6533's utf-8-addr-xtext/unitext: "\\x{HEX}" escapes to characters."""
+    return _EMBEDDED_UNICODE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def x400_address(text: str) -> str | None:
+    """The RFC 822 address inside an X.400 O/R address (RFC 2156), or None."""
+    m = _X400_DDA.search(text)
+    if not m:
+        return None
+    value = m.group(1)
+    for k, v in _X400_ESCAPES.items():
+        value = re.sub(re.escape(k), v, value, flags=re.I)
+    return plain_address(value)
+
+
+def final_recipient(b: dict[str, str]) -> str | None:
+    """The Final-Recipient of one per-recipient group, as a plain address.
+
+    Final-Recipient can be a pipe, a file, a bare "@host" or a source route
+    (Exim, Sendmail, Messaging Server): then X-Actual-Recipient may help.
+    """
+    for key in ("final-recipient", "x-actual-recipient"):
+        if not b.get(key):
+            continue
+        atype, text = _typed_address(b[key])
+        if atype == "X400":
+            found = x400_address(text)
+        else:
+            found = plain_address(decode_utf8_address(text) if atype == "UTF-8" else text)
+        if found:
+            return found
+    return None
+
+
+def original_recipient(b: dict[str, str]) -> str | None:
+    """The Original-Recipient (rfc822 or utf-8 type) as a plain address, or None."""
+    if not b.get("original-recipient"):
+        return None
+    atype, text = _typed_address(b["original-recipient"])
+    if atype is not None and atype not in _ADDRESS_TYPES:
+        return None
+    found = plain_address(decode_utf8_address(text) if atype == "UTF-8" else text)
+    # Exchange encapsulates a non-SMTP (X.500) address as "IMCEAEX-...@domain"
+    # (Microsoft: "IMCEA encapsulation"): no address anyone sent to.
+    if found and found.upper().startswith("IMCEA"):
+        return None
+    return found
+
+
+def same_mailbox(a: str | None, b: str | None) -> str | None:
+    """``b`` when ``a`` and ``b`` name one mailbox written two ways, else None.
+
+    Postfix writes the Original-Recipient in its internal (unquoted) form and
+    the Final-Recipient quoted as RFC 5321 requires ("a..b"@example.com): the
+    quoted form is the one that can be sent to.
+    """
+    if not a or not b:
+        return None
+
+    def bare(x: str) -> str:
+        local, _, domain = x.rpartition("@")
+        return f"{local.strip(chr(34))}@{domain}".lower()
+
+    return b if bare(a) == bare(b) else None
+
+
 class DSNDetector:
     """Reads the machine-readable delivery-status part."""
 
@@ -221,22 +308,17 @@ class DSNDetector:
         report: Callable[[], str] = str,
         fallback: list[str] | None = None,
     ) -> Finding:
-        rcpt = None
-        # Final-Recipient can be a pipe, a file, a bare "@host" or a source
-        # route (Exim, Sendmail, Messaging Server): then the original is the
-        # address the sender knows.
-        for key in ("final-recipient", "original-recipient", "x-actual-recipient"):
-            if b.get(key):
-                rcpt = plain_address(typed_value(b[key])[1])
-                if rcpt:
-                    break
+        final = final_recipient(b)
+        orig = original_recipient(b)
+        # The address we sent to is the one to suppress: RFC 3464 section
+        # 2.3.1's Original-Recipient when the report gives it, else the
+        # Final-Recipient (section 2.3.2), which an alias, a forward or a
+        # mailbox rewrite may have changed on the way.
+        rcpt = same_mailbox(orig, final) or orig or final
         if rcpt is None and len(human()) == 1:
             rcpt = next(iter(human()))
         if rcpt is None and fallback:
             rcpt = fallback[0]
-        orig = (
-            normalise_address(typed_value(b.get("original-recipient", ""))[1]) if b.get("original-recipient") else None
-        )
         dtype, diag = typed_value(b.get("diagnostic-code", ""))
         action = (b.get("action") or "").strip().lower() or None
         status_field = b.get("status", "")
@@ -249,7 +331,9 @@ class DSNDetector:
         low = diag.lower()
         wants_command = "unknown" in low or "no such" in low or "invalid" in low
         blocks = human() if thin or wants_command else {}
-        extra = blocks.get((rcpt or "").lower(), "")
+        # The text names the address the MTA last tried (Postfix: "<final>
+        # (expanded from <original>): host ... said: ...").
+        extra = blocks.get((final or "").lower(), "") or blocks.get((rcpt or "").lower(), "")
         if not extra and not diag:
             extra = report()
         if extra and thin:
@@ -275,6 +359,7 @@ class DSNDetector:
             diagnostic_type=dtype,
             remote_mta=remote,
             original_recipient=orig,
+            final_recipient=final,
             last_attempt_date=b.get("last-attempt-date") or None,
             will_retry_until=b.get("will-retry-until") or None,
             kind=kind,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from .arf import ARFDetector, JMRPDetector
 from .autoreply import AutoReplyDetector
 from .base import Detector
+from .challenge import ChallengeResponseDetector
 from .dsn import DSNDetector, InlineDSNDetector, NestedDSNDetector
+from .exchange_legacy import ExchangeLegacyDetector
 from .googlegroups import GoogleGroupsDetector
+from .interscan import InterScanDetector
 from .mdn import MDNDetector
 from .postfix_notice import PostfixNoticeDetector
 from .sns import SNSDetector
@@ -18,11 +21,14 @@ DETECTORS: tuple[Detector, ...] = (
     ARFDetector(),  # RFC 5965 machine-readable complaint
     JMRPDetector(),  # Microsoft JMRP: the reported message without an ARF part
     MDNDetector(),  # read receipts are reports too, but never feedback
+    ChallengeResponseDetector(),  # "confirm you are human": an automatic reply, some dressed as DSNs
     DSNDetector(),  # RFC 3464 machine-readable bounce
     InlineDSNDetector(),  # DSN fields in a text part
     NestedDSNDetector(),  # a DSN attached to a filter's or a person's notice
     GoogleGroupsDetector(),  # localized notices that name no error code
     PostfixNoticeDetector(),  # Postfix smtpd's transcript to the postmaster
+    ExchangeLegacyDetector(),  # Exchange 5.5-2003 text NDRs (X.400 recipient lines too)
+    InterScanDetector(),  # Trend Micro InterScan gateways' own notices
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched

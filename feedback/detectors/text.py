@@ -24,7 +24,7 @@ import re
 
 from ..models import BOUNCE
 from ..original import find_marker
-from ..parse import ADDR_RE, Parsed, addresses, normalise_address
+from ..parse import ADDR_RE, Parsed, addresses, decode_header, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .autoreply import VACATION_SUBJECT
 from .base import Detection, Finding
@@ -45,7 +45,14 @@ DAEMON_LOCAL_WEAK = re.compile(
 )
 DAEMON_NAME = re.compile(
     r"mail delivery (?:subsystem|system|service|agent)|mailer[- ]daemon|postmaster|"
-    r"mail administrator|internet mail delivery",
+    r"mail administrator|internet mail delivery|"
+    # Exchange 5.5-2003 send their NDRs as "System Administrator" (Sisimai's
+    # Exchange2003 module reads the same layout).
+    r"system administrator|"
+    # Mail gateways that report failed deliveries under their product name:
+    # Trend Micro InterScan (VirusWall, Messaging Security Suite), Symantec
+    # AntiVirus for SMTP Gateways, McAfee WebShield, MailMarshal.
+    r"interscan|symantec[ _]anti-?virus|webshield|mailmarshal",
     re.I,
 )
 BOUNCE_SUBJECT = re.compile(
@@ -56,8 +63,11 @@ BOUNCE_SUBJECT = re.compile(
     r"failed delivery|message delivery failure|permanent error|delivery incomplete|"
     r"mail could not|mail system error|delayed mail|delivery delayed|"
     r"error sending|sending failed|message not delivered|notificaci[oó]n|"
-    r"zustellung|unzustellbar|non remis|non recapitable|"
-    r"メール|配送|エラー|不達|返送|Недостав|не может быть доставлено|доставлен",
+    r"zustellung|unzustellbar|non remis|non recapitable|delivery warning|"
+    r"メール|配送|エラー|不達|返送|Недостав|не может быть доставлено|доставлен|"
+    # Chinese notices (GB2312/GBK/Big5, simplified and traditional): "returned
+    # mail" (Coremail's "系统退信"), "delivery failed", "could not be delivered".
+    r"退信|退回|投递失败|投遞失敗|发送失败|發送失敗|无法投递|無法投遞|未能送达|無法送達|无法送达",
     re.I,
 )
 PERMANENT_TEXT = re.compile(
@@ -66,7 +76,7 @@ PERMANENT_TEXT = re.compile(
     r"unable to deliver|was not delivered|couldn'?t be delivered|delivery has failed",
 )
 TEMPORARY_TEXT = re.compile(
-    r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will retry|still trying|"
+    r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will continue to try|has been postponed|will retry|still trying|"
     r"not yet been delivered|has not been delivered yet|is still in (?:the )?queue|"
     r"warning: message|delivery attempts will continue|persistent",
 )
@@ -94,7 +104,21 @@ def looks_like_bounce(msg: Parsed) -> bool:
     if null_sender and subj:
         return True
     weak = bool(local and DAEMON_LOCAL_WEAK.match(local))
-    return weak and (subj or null_sender) and _body_says_bounce(msg)
+    if weak:
+        return (subj or null_sender) and _body_says_bounce(msg)
+    # Gateways and site MTAs sign reports with an ordinary mailbox
+    # (Symantec AntiVirus for SMTP Gateways, site relays): a bounce subject,
+    # and near the top a report sentence followed by the address it is about
+    # ("could not be delivered to the following recipients: rcpt@...").
+    # A person's "delivery failed" about a parcel names no mailbox.
+    if not subj:
+        return False
+    head = msg.body_text[:1500]
+    said = _BODY_BOUNCE.search(head)
+    if said is None:
+        return False
+    parties = {a.lower() for h in ("from", "to", "reply-to", "sender") for a in addresses(msg.header(h))}
+    return any(a.lower() not in parties for a in addresses(head[said.start() : said.end() + 160]))
 
 
 _BODY_BOUNCE = re.compile(
@@ -102,7 +126,14 @@ _BODY_BOUNCE = re.compile(
     r"undeliverable|permanent error|following (?:address(?:es)?|recipients?) (?:failed|had)|returned to sender|"
     r"message (?:was|could) not (?:be )?delivered|delivery problem|not delivered|"
     r"invalid (?:user|recipient) address|no such user|user unknown|mailbox unavailable|mailbox is full|"
-    r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено",
+    # USA.NET webmail: "The following mail has been returned"; Exchange's
+    # delivery warning: "Delivery of email to this address ... has been postponed".
+    r"(?:mail|message) has been returned|has been postponed|"
+    r"送信できませんでした|配信できませんでした|届きませんでした|не может быть доставлено|"
+    # Chinese: the report sentences of the subjects above.
+    r"退信|投递失败|投遞失敗|无法投递|無法投遞|未能送达|未能成功送达|无法送达|無法送達|"
+    # French relays: "Votre message n'a pas pu être délivré/remis à".
+    r"n'a pas pu (?:e|ê)tre (?:d(?:e|é)livr|remis)",
     re.I,
 )
 
@@ -136,13 +167,31 @@ def _parties(msg: Parsed) -> set[str]:
     for h in ("from", "to", "reply-to", "return-path", "sender", "cc", "delivered-to"):
         for a in addresses(msg.header(h)):
             out.add(a.lower())
-    return out
+    return out | _original_senders(msg)
+
+
+def _original_senders(msg: Parsed) -> set[str]:
+    """The returned message's envelope sender and author: ours, not a failed
+    recipient (Exim: "A message sent by <sender> could not be delivered")."""
+
+    def compute() -> set[str]:
+        from ..original import find_original
+
+        original = find_original(msg)
+        out: set[str] = set()
+        if original is not None:
+            for h in ("return-path", "from", "sender"):
+                out.update(a.lower() for a in addresses(decode_header(original.get(h))))
+        return out
+
+    return msg.memo("original-senders", compute)
 
 
 _HEAD_LINE = re.compile(
     r"^\s*(?:(?:[-*•|]|>+|\d+[.)])\s*)?(?:to:|recipient:|original recipient:|rcpt to:|address:|recipients?:|recipient address:|"
-    r"failed recipient:|destinataire:|target mail address:|(?:undeliverable|undelivered|delivery|failed) to:?|被送信者|宛先)?\s*[<\"'(]?"
-    r"([\w.!#$%&'*+/=?^`{|}~-]+@[^\s<>\"'(),;:]+?)[>\"')]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
+    r"failed recipient:|intended recipient:|destinataire:|target mail address:|(?:undeliverable|undelivered|delivery|failed) to:?|"
+    r"被送信者|宛先|收件人:?|收件人地址:?)?\s*[<\"'(\[]?"
+    r"([\w.!#$%&'*+/=?^`{|}~-]+@[^\s<>\"'(),;:\[\]]+?)[>\"')\]]?\s*(?::|,|\.\.\.|$|\(|\s--|\s{2,}|\s+\S+)",
     re.I,
 )
 
@@ -178,9 +227,14 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         labelled = bool(line[: m.start(1)].strip(" \t<>\"'(-*•|"))
         if addr.lower() in excluded and (labelled or not re.match(r"^>?\s*:?\s*$|^>?:", line[m.end(1) :])):
             continue
-        if re.match(r"\s*to:", line, re.I):
+        if re.match(r"\s*(?:[-*•]\s*)?to:", line, re.I):
             echoed.add(i)
         heads.append((i, addr, line[m.end(1) :]))
+    senders = _original_senders(msg)
+    if any(h[1].lower() not in senders for h in heads):
+        # A line naming the original's sender is the report quoting it, even
+        # in the bare-address layout that otherwise names a recipient.
+        heads = [h for h in heads if h[1].lower() not in senders]
     if echoed and len(echoed) < len(heads):
         # Exchange and others echo the original's "To:/Subject:/Sent:" above
         # the real list; a "To:" line counts only where nothing else names anyone.
@@ -262,7 +316,6 @@ class TextBounceDetector:
             # The report names nobody (Verizon, Apache James): the returned
             # message's own To is the recipient when it names exactly one.
             from ..original import find_original
-            from ..parse import decode_header
 
             original = find_original(msg)
             to = addresses(decode_header(original.get("to"))) if original is not None else []
@@ -271,7 +324,7 @@ class TextBounceDetector:
             return None
         whole = _condense(report)
         permanent = _permanence(report)
-        findings = []
+        findings: list[Finding] = []
         original_case = {a.lower(): a for a in addresses(report) + failed_hdr}
         for r in recipients:
             diag = blocks.get(r, "")
@@ -284,15 +337,38 @@ class TextBounceDetector:
                     diag = whole
             elif len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
                 diag = (diag + " " + whole).strip()
+            final = original_case.get(r, r)
+            sent_to = _generated_from(blocks.get(r, ""))
+            if sent_to and any(f.recipient == sent_to for f in findings):
+                continue
             findings.append(
                 Finding(
-                    recipient=original_case.get(r, r),
+                    # The address we sent to, as a DSN's Original-Recipient would give it.
+                    recipient=sent_to or final,
+                    original_recipient=sent_to,
+                    final_recipient=final if sent_to else None,
                     diagnostic=diag,
                     permanent=permanent,
                     action="failed" if permanent is not False else "delayed",
                 )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+# MTAs name the address a failed one was redirected from (an alias, a
+# .forward). Exim: "(generated from X)", "(ultimately generated from X)" when
+# there were several steps; X is the top ancestor, the envelope recipient the
+# message came with (Exim's deliver.c, print_address_information()). Postfix:
+# "<final> (expanded from <X>): ..." (bounce_notify_util.c, when the original
+# recipient differs); Sendmail: "(expanded from: <X>)".
+_GENERATED_FROM = re.compile(
+    r"\((?:(?:ultimately )?generated from|expanded from:?)\s+<?([^\s<>()]+@[^\s<>()]+?)>?\)", re.I
+)
+
+
+def _generated_from(block: str) -> str | None:
+    m = _GENERATED_FROM.search(block)
+    return normalise_address(m.group(1)) if m else None
 
 
 # Sentences an MTA appends to every report whatever the cause; left in, they

@@ -1,0 +1,235 @@
+"""Formats and recipient extraction: which detector reads a message, what kind it is, who it is about.
+
+Each fixture is ours, written from the product's documented layout (see the
+detector module's docstring). Reasons and bounce types are the reason tables'
+business and are tested in test_golden.py and test_reasons.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback.detectors.dsn import decode_utf8_address, original_recipient, same_mailbox, x400_address
+
+from .conftest import classify_fixture
+
+# (file, kind, recipients (exact set), detector)
+FORMATS = [
+    # RFC 3464 2.3.1: the Original-Recipient is the address we sent to (Postfix forwarded it).
+    ("dsn-original-recipient-forwarded.eml", "bounce", {"reader@example.com"}, "dsn"),
+    # x400 Final-Recipient (RFC 2156 "RFC-822=" with "(a)"), utf-8 Original-Recipient (RFC 6533),
+    # an x400 Original-Recipient and an Exchange IMCEA one: both ignored for the Final-Recipient.
+    (
+        "dsn-x400-and-utf8-recipients.eml",
+        "bounce",
+        {"pat.smith@example.net", "jörg@example.net", "kim.lee@example.net", "alex@example.net"},
+        "dsn",
+    ),
+    # Exchange 5.5 IMS: X.400 recipient line with dda:SMTP=, then a plain one; the echoed To is no recipient.
+    ("exchange-legacy-x400.eml", "bounce", {"dana@corp.example.com", "lee@corp.example.com"}, "exchange-legacy"),
+    ("exchange2003-ndr.eml", "bounce", {"morgan@ex2003.example.com"}, "exchange-legacy"),
+    # InterScan VirusWall names nobody: the attached original's single To.
+    ("interscan-viruswall-notice.eml", "bounce", {"sam@example.net"}, "interscan"),
+    ("interscan-mss-transcript.eml", "bounce", {"ren@example.net"}, "interscan"),
+    # Challenge/response: automatic replies about the protected address, never bounces.
+    ("challenge-tmda.eml", "autoreply", {"robin@example.net"}, "challenge"),
+    ("challenge-boxbe-report.eml", "autoreply", {"casey@example.net"}, "challenge"),
+    ("challenge-generic-verify.eml", "autoreply", {"drew@example.com"}, "challenge"),
+    ("challenge-spamarrest.eml", "autoreply", {"jane@example.com"}, "challenge"),
+    # ... but TMDA's failure notice refuses the message (an expired dated address),
+    ("tmda-failure-notice.eml", "bounce", {"robin-dated-1706000000.ab12cd@example.net"}, "text"),
+    # a C/R service's own MTA bounces like any other,
+    ("spamarrest-mailbox-bounce.eml", "bounce", {"gone@example.net"}, "text"),
+    # and an MTA's DSN of a remote "550 ... prove you are a human" is a refusal.
+    ("dsn-confirmation-refused.eml", "bounce", {"jo@example.net"}, "dsn"),
+    # Webmail and gateway notices in plain text, some signed by an ordinary mailbox.
+    ("webmail-intended-recipient.eml", "bounce", {"lou@example.net"}, "text"),
+    ("gateway-plain-notice.eml", "bounce", {"Jamie@example.com"}, "text"),
+    ("vade-bracket-recipient.eml", "bounce", {"quinn@example.net"}, "text"),
+    ("delivery-warning-postponed.eml", "bounce", {"avery@example.com"}, "text"),
+    # Exim names the original's sender above the failed list: never a recipient.
+    ("exim-generated-sender-line.eml", "bounce", {"terry@example.com"}, "text"),
+    # Exim's "(ultimately generated from X)": X is the address we sent to, as Original-Recipient.
+    ("exim-redirected-recipient.eml", "bounce", {"kit@example.com"}, "text"),
+    # Non-English notices: French, and Chinese in GB2312 (subject RFC 2047, body base64).
+    ("french-non-remis.eml", "bounce", {"camille@example.com"}, "text"),
+    ("chinese-gb2312-notice.eml", "bounce", {"wei@example.net"}, "text"),
+    # A person's reply whose subject says "delivery failed" is no report.
+    ("not-feedback-reply-delivery-failed.eml", "other", set(), None),
+    # Nor is a shop's notice that a parcel "could not be delivered": it names no mailbox.
+    ("not-feedback-parcel-not-delivered.eml", "other", set(), None),
+]
+
+
+@pytest.mark.parametrize(("file", "kind", "recipients", "detector"), FORMATS)
+def test_format(file, kind, recipients, detector):
+    events = classify_fixture(file)
+    assert {e.kind for e in events} == {kind}
+    assert {e.recipient for e in events if e.recipient} == recipients
+    assert {e.detector for e in events} == {detector}
+
+
+def test_original_and_final_recipient_are_both_kept():
+    (e,) = classify_fixture("dsn-original-recipient-forwarded.eml")
+    assert e.recipient == "reader@example.com"
+    assert e.original_recipient == "reader@example.com"
+    assert e.final_recipient == "reader@mailbox.example.net"
+
+
+def test_exim_redirect_keeps_both_addresses():
+    (e,) = classify_fixture("exim-redirected-recipient.eml")
+    assert (e.recipient, e.original_recipient, e.final_recipient) == (
+        "kit@example.com",
+        "kit@example.com",
+        "kit.personal@home.example.net",
+    )
+
+
+def test_final_recipient_when_the_original_is_no_internet_address():
+    by_final = {e.final_recipient: e for e in classify_fixture("dsn-x400-and-utf8-recipients.eml")}
+    assert by_final["kim.lee@example.net"].original_recipient is None  # x400 type
+    assert by_final["alex@example.net"].original_recipient is None  # IMCEA-encapsulated X.500
+    assert by_final["joerg.mailbox@store.example.net"].recipient == "jörg@example.net"
+
+
+def test_warning_notice_is_a_delay():
+    (e,) = classify_fixture("delivery-warning-postponed.eml")
+    assert e.action == "delayed"
+    assert e.status is not None and e.status.startswith("4.")
+
+
+def test_challenge_is_never_suppressing():
+    for file in (
+        "challenge-tmda.eml",
+        "challenge-boxbe-report.eml",
+        "challenge-generic-verify.eml",
+        "challenge-spamarrest.eml",
+    ):
+        (e,) = classify_fixture(file)
+        assert e.bounce_type == "Transient"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/RFC-822=pat.smith(a)example.net/ADMD= /C=WW/", "pat.smith@example.net"),
+        ("c=US;a= ;p=Example Corp;o=Mail1;dda:SMTP=dana@corp.example.com;", "dana@corp.example.com"),
+        ("/G=Kim/S=Lee/O=Example/ADMD= /C=WW/", None),
+    ],
+)
+def test_x400_address(value, expected):
+    assert x400_address(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("rfc822;reader@example.com", "reader@example.com"),
+        ("rfc822; rfc822;reader@example.com", "reader@example.com"),  # the type written twice
+        ("RFC822; <reader@example.com>", "reader@example.com"),
+        ("utf-8; j\\x{00F6}rg@example.net", "jörg@example.net"),
+        ("x400; /G=Kim/S=Lee/", None),
+        ("unknown; reader", None),
+        ("rfc822;IMCEAEX-_O=EXAMPLE_CN=RECIPIENTS_CN=ALEX@example.net", None),
+    ],
+)
+def test_original_recipient_field(field, expected):
+    assert original_recipient({"original-recipient": field}) == expected
+
+
+def test_utf8_address_escapes():
+    assert decode_utf8_address("\\x{7528}\\x{6237}@example.net") == "用户@example.net"
+
+
+@pytest.mark.parametrize(
+    ("orig", "final", "expected"),
+    [
+        # Postfix: internal (unquoted) Original-Recipient, quoted Final-Recipient.
+        ("a..b@example.net", '"a..b"@example.net', '"a..b"@example.net'),
+        ("a@example.net", "b@example.net", None),
+        (None, "b@example.net", None),
+    ],
+)
+def test_same_mailbox(orig, final, expected):
+    assert same_mailbox(orig, final) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("GB2312", "系统退信"),
+        ("x-gbk", "投递失败"),
+        ("cp936", "无法投递"),
+        ("x-big5", "無法投遞"),
+        ("Big5", "系統退信"),
+    ],
+)
+def test_chinese_charset_labels(label, text):
+    from feedback.parse import decode_bytes
+
+    encoded = text.encode("big5" if "big5" in label.lower() else "gb2312")
+    assert decode_bytes(encoded, label) == text
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "   ----- Unsent message follows -----",  # Sendmail v5
+        "--------RETURNED MAIL FOLLOWS--------",  # USA.NET webmail
+        "Original message as received is as follows:",
+        "The first 50 lines of your original message follow:",  # Exchange delivery warning
+        "   -- The header and top 20 lines of the message follows --",  # IMail
+        "--- The header of the original message is following. ---",  # GMX, KDDI
+    ],
+)
+def test_original_markers(marker):
+    from feedback.original import original_from_text
+
+    text = f"Delivery failed.\n\n{marker}\nFrom: news@example.org\nTo: sam@example.net\nMessage-ID: <m-1@example.org>\n\nHi\n"
+    original = original_from_text(text)
+    assert original is not None and original["message-id"] == "<m-1@example.org>"
+
+
+def test_quoted_header_that_lost_its_folding():
+    from feedback.original import original_from_text
+
+    text = (
+        "Delivery failed.\n\n--- The header of the original message is following. ---\n\n"
+        "Received: from [192.0.2.135] by mail.example.com (via\nHTTP); Sat, 29 Nov 2014 00:32:10 +0100\n"
+        "Message-ID: <m-2@example.org>\nTo: sam@example.net\n\nbody\n"
+    )
+    original = original_from_text(text)
+    assert original is not None
+    assert (original["message-id"], original["to"]) == ("<m-2@example.org>", "sam@example.net")
+
+
+def test_corrupt_encoded_word_subject_is_read_as_text():
+    from feedback.models import RawMessage
+    from feedback.pipeline import classify
+
+    raw = (
+        b"Return-Path: <>\nFrom: MAILER-DAEMON@mx.example.com\nTo: news@example.org\n"
+        # One base64 character: no whole byte, the stdlib's decoder raises.
+        b"Subject: Delivery failure =?utf-8?B?R?=\n\n"
+        b"Your message could not be delivered to the following recipients:\n\nsam@example.net\n"
+    )
+    (e,) = classify(RawMessage(data=raw, source="truncated"))
+    assert e.error is None
+    assert (e.kind, e.recipient) == ("bounce", "sam@example.net")
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("(ultimately generated from kit@example.com) host mx said: 550 ...", "kit@example.com"),  # Exim
+        ("(generated from kit@example.com) SMTP error ...", "kit@example.com"),  # Exim, one step
+        ("(expanded from <kit@example.com>): host mx.example.net[192.0.2.9] said: 550", "kit@example.com"),  # Postfix
+        ("(reason: 553 SPF fail) (expanded from: <Kit@example.com>)", "Kit@example.com"),  # Sendmail
+        ("(expanded from: example.com)", None),  # Sendmail naming a domain: no address
+        ("host mx said: 550 5.1.1 user unknown", None),
+    ],
+)
+def test_redirected_from(block, expected):
+    from feedback.detectors.text import _generated_from
+
+    assert _generated_from(block) == expected
