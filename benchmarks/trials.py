@@ -67,7 +67,7 @@ def committed(db: Path) -> int:
 
 
 def kill(a: argparse.Namespace) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="kill-trials-"))
+    tmp = Path(tempfile.mkdtemp(prefix="reprocess-kill-trials-"))
     mail = tmp / "mail"
     mail.mkdir()
     for i, data in enumerate(distinct_messages(a.messages)):
