@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -32,6 +33,9 @@ def _init(config: ClassifierConfig, render: Callable[[list[Event]], Any] | None)
     global _config, _render
     _config = config
     _render = render
+    # A forked worker inherits the parent's SIGTERM handler (reprocess and run turn SIGTERM into
+    # a clean stop); the pool ends its workers with SIGTERM, which must simply end them.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
 
 

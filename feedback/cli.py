@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import csv
 import json
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -30,9 +31,10 @@ TABLE_COLUMNS = ("kind", "recipient", "bounce_type", "bounce_subtype", "reason",
 class Context:
     """What every command shares: the global options, config loaded on demand."""
 
-    def __init__(self, config_path: str | None, db: str | None) -> None:
+    def __init__(self, config_path: str | None, db: str | None, level: str = "info") -> None:
         self.config_path = config_path
         self.db = db
+        self.level = level  # quiet | info | verbose
         self._config: Config | None = None
 
     def config(self) -> Config:
@@ -43,13 +45,28 @@ class Context:
                 raise UsageFailure(str(exc)) from None
         return self._config
 
-    def store(self) -> Store:
-        """The database named by --db / FEEDBACK_DB or the config, opened and migrated."""
+    def say(self, text: str) -> None:
+        """A command's summary line: on stdout unless --quiet."""
+        if self.level != "quiet":
+            click.echo(text)
+
+    def store(self, *, create: bool = True) -> Store:
+        """The database named by --db / FEEDBACK_DB or the config, opened and migrated.
+
+        Read commands pass ``create=False``: asking a question must not leave an
+        empty feedback.db wherever it was asked.
+        """
+        import os
+
         from .store import Store
 
         cfg = self.config()
+        path = database_path(cfg, self.db)
+        if not create and not os.path.exists(path):
+            where = "" if self.db or cfg.path else " (no --db, FEEDBACK_DB or config file given)"
+            raise UsageFailure(f"database {path} does not exist{where}")
         try:
-            return Store(database_path(cfg, self.db), keep_raw=cfg.keep_raw, policy=cfg.policy)
+            return Store(path, keep_raw=cfg.keep_raw, policy=cfg.policy, read_only_ok=not create)
         except StoreError as exc:
             raise UsageFailure(str(exc)) from None
 
@@ -100,8 +117,9 @@ def main(
     """Turn Amazon SES bounce and complaint mail into events."""
     from . import logs
 
-    logs.setup("quiet" if quiet else "verbose" if verbose else "info", log_format)
-    ctx.obj = Context(config_path, db)
+    level = "quiet" if quiet else "verbose" if verbose else "info"
+    logs.setup(level, log_format)
+    ctx.obj = Context(config_path, db, level)
 
 
 class LockedExit(click.ClickException):
@@ -269,6 +287,9 @@ def _poll_accounts(
         raise UsageFailure(str(exc)) from None
     if not accounts:
         raise UsageFailure("no [[accounts]] in the config")
+    import logging
+
+    log = logging.getLogger("feedback")
     store = obj.store()
     code = 0
     try:
@@ -284,10 +305,23 @@ def _poll_accounts(
                     bar = click.progressbar(length=res.total, label=res.account, file=sys.stderr, show_pos=True)
                 bar.update(res.seen - bar.pos)
 
-            r = poll_account(
-                store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
-                workers=workers, echo=click.echo, progress=progress if show_progress else None,
-            )  # fmt: skip
+            def detail(res: AccountResult) -> None:
+                log.debug("%s: %d of %d read, %d new, %d new events", res.account, res.seen, res.total,
+                          res.messages, res.events)  # fmt: skip
+
+            # Dry-run lines are the answer asked for; other notices (retries, a new UIDVALIDITY) are warnings.
+            echo = click.echo if dry_run else log.warning
+
+            try:
+                r = poll_account(
+                    store, cfg, account, dry_run=dry_run, limit=limit, folder=folder, from_start=from_start,
+                    workers=workers, echo=echo, progress=progress if show_progress else detail,
+                )  # fmt: skip
+            except KeyboardInterrupt:
+                if run_id is not None:
+                    # What is committed stays; the run says it did not finish.
+                    store.finish_run(run_id, messages=0, events=0, errors=1, error=INTERRUPTED)
+                raise
             if bar is not None:
                 bar.render_finish()
             if run_id is not None:
@@ -296,7 +330,7 @@ def _poll_accounts(
                 click.echo(f"{r.error}", err=True)
                 code = max(code, 2 if r.auth_error else 1)
             elif not dry_run:
-                click.echo(f"{account.name}: {r.seen} read, {r.messages} new, {r.events} new events, {r.moved} moved")
+                obj.say(f"{account.name}: {r.seen} read, {r.messages} new, {r.events} new events, {r.moved} moved")
     finally:
         store.close()
     return code
@@ -318,6 +352,7 @@ def poll(obj: Context, accounts: tuple[str, ...], dry_run: bool, limit: int | No
     from .lock import Locked, PollLock
 
     cfg = obj.config()
+    obj.store().close()  # a missing folder or a read-only or full disk: one line, before the lock file
     try:
         with PollLock(database_path(cfg, obj.db)):
             code = _poll_accounts(obj, list(accounts) or None, dry_run=dry_run, limit=limit, workers=workers)
@@ -357,10 +392,19 @@ STATUS_TABLE = ("account", "last_start", "last_end", "last_status", "messages", 
 @click.pass_obj
 def status(obj: Context, fmt: str) -> None:
     """Per account: the last run, the next scheduled one, and the last error."""
+    import os
+
     from .scheduler import next_run
 
     cfg = obj.config()
-    store = obj.store()
+    if not os.path.exists(database_path(cfg, obj.db)) and cfg.accounts:
+        # Configured, never polled: nothing to read, and nothing to create either.
+        rows = [
+            dict.fromkeys(STATUS_TABLE) | {"account": a.name, "next_run": next_run(cfg, None)} for a in cfg.accounts
+        ]
+        write_rows(rows, fmt, STATUS_TABLE)
+        return
+    store = obj.store(create=False)
     rows = []
     try:
         names = [a.name for a in cfg.accounts] or [
@@ -408,20 +452,36 @@ def reprocess(
 
     Repeats add nothing: messages are unique by content, events by identity.
     """
+    from .lock import Locked, PollLock
+
     if folder and not account:
         raise UsageFailure("--folder goes with --account")
-    if account:
-        code = _poll_accounts(
-            obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
-            command="reprocess", show_progress=sys.stderr.isatty(),
-        )  # fmt: skip
-        if not paths and not stored:
-            sys.exit(code)
-    if not paths and not stored:
+    if not paths and not stored and not account:
         raise UsageFailure("give PATH... to import, --stored, or --account")
     cfg = obj.config()
+    if account:
+        obj.store().close()
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            # A rescan moves mail and sets the checkpoint, as a poll does: one at a time.
+            with PollLock(database_path(cfg, obj.db)):
+                code = _poll_accounts(
+                    obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
+                    command="reprocess", show_progress=sys.stderr.isatty(),
+                )  # fmt: skip
+        except Locked as exc:
+            raise LockedExit(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException(f"reprocess {INTERRUPTED}") from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        if not paths and not stored:
+            sys.exit(code)
     store = obj.store()
     run_id = store.start_run("reprocess")
+    # SIGTERM ends the run as Ctrl-C does: the batch in hand rolls back, the run is recorded as
+    # interrupted (not "running" for ever), and a rerun adds what is missing.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     stored_n = new_events = 0
     error: str | None = None
     try:
@@ -467,19 +527,51 @@ def reprocess(
     except (SourceError, StoreError) as exc:
         error = str(exc)
         raise UsageFailure(error) from None
+    except KeyboardInterrupt:
+        error = INTERRUPTED
+        raise click.ClickException(f"reprocess {error}") from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         try:
             store.finish_run(run_id, messages=stored_n, events=new_events, errors=int(error is not None), error=error)
-        except StoreError:
+        except (StoreError, sqlite3.Error):
             pass  # the database itself failed: the error above says so
         store.close()
+
+
+INTERRUPTED = "interrupted; run the same command again to finish"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --since that is not a date is an error, not an empty answer."""
+    import datetime
+
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.date.fromisoformat(text).isoformat()
+        t = datetime.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2024-01-05 or a time like 2024-01-05T10:00:00Z"
+        ) from None
+    if t.tzinfo is not None:
+        t = t.astimezone(datetime.UTC).replace(tzinfo=None)
+    # Stored times are UTC, "YYYY-MM-DDTHH:MM:SSZ": compare like with like.
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 EVENT_TABLE = ("received_at", "kind", "recipient", "bounce_type", "reason", "status", "identity")
 
 
 @main.command()
-@click.option("--since", help="Only events received on or after this date (YYYY-MM-DD or ISO time).")
+@click.option("--since", callback=_since, help="Only events received on or after this date (YYYY-MM-DD or ISO time).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.option("--identity", help="Only events of this sending identity.")
 @click.option("--recipient", help="Only events about this address.")
@@ -496,7 +588,7 @@ def events(
     fmt: str,
 ) -> None:
     """List stored events."""
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         rows = store.events(since=since, kind=kind, identity=identity, recipient=recipient, limit=limit)
         write_rows(rows, fmt, EVENT_TABLE)
@@ -509,8 +601,11 @@ def events(
 @click.option("--identity", help="Also count suppressions scoped to this sending identity.")
 @click.pass_obj
 def check(obj: Context, addresses: tuple[str, ...], identity: str | None) -> None:
-    """Exit 1 if any ADDRESS is suppressed (and say why), 0 if none is."""
-    store = obj.store()
+    """Exit 1 if any ADDRESS is suppressed (and say why), 0 if none is.
+
+    ADDRESS may be ``addr``, ``<addr>`` or ``Name <addr>``; case does not matter.
+    """
+    store = obj.store(create=False)
     found = False
     try:
         for a in addresses:
@@ -587,7 +682,7 @@ STATS_TABLE = (
 
 
 @main.command()
-@click.option("--since", help="From this day (YYYY-MM-DD).")
+@click.option("--since", callback=_since, help="From this day (YYYY-MM-DD).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option(
     "--check",
@@ -610,7 +705,7 @@ def stats(obj: Context, since: str | None, fmt: str, check: bool, days: int | No
         from .report import WINDOW
         from .report import check as check_levels
 
-        store = obj.store()
+        store = obj.store(create=False)
         try:
             found = check_levels(store.db, days or WINDOW)
         finally:
@@ -618,7 +713,7 @@ def stats(obj: Context, since: str | None, fmt: str, check: bool, days: int | No
         for s in found:
             click.echo(s.line())
         sys.exit(1 if found else 0)
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         rows = store.stats(since)
     finally:
@@ -657,7 +752,7 @@ def report(obj: Context, since: str | None, identity: str | None, out: str) -> N
             since = rep.parse_day(since)
         except ValueError:
             raise UsageFailure(f"--since {since}: give a day as YYYY-MM-DD") from None
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         data, page = rep.build(store.db, since=since, identity=identity, database=os.path.basename(store.path))
     finally:
@@ -686,12 +781,12 @@ def report(obj: Context, since: str | None, identity: str | None, out: str) -> N
     help="ses-json: SES feedback notifications (notificationType); ses-events: SES event publishing records"
     " (eventType); one JSON object per line.",
 )
-@click.option("--since", help="Only events received on or after this date.")
+@click.option("--since", callback=_since, help="Only events received on or after this date.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, kind: str | None) -> None:
     """Export stored events: as SES's own JSON, JSON lines or CSV."""
-    store = obj.store()
+    store = obj.store(create=False)
     try:
         rows = store.events(since=since, kind=kind)
         if fmt in SHAPES:
@@ -720,7 +815,7 @@ def explain(obj: Context, paths: tuple[str, ...], event_id: int | None, fmt: str
         raise UsageFailure("explain: give message files or --event ID, not both or neither")
     cfg = obj.config().classifier
     if event_id is not None:
-        store = obj.store()
+        store = obj.store(create=False)
         try:
             found = store.event_message(event_id)
         finally:

@@ -12,6 +12,8 @@ import fcntl
 import os
 from types import TracebackType
 
+from .errors import StoreError
+
 
 class Locked(Exception):
     """Another poll or run holds the database's lock (exit 75: cron may retry)."""
@@ -21,11 +23,15 @@ class PollLock:
     """Exclusive, non-blocking; released on close or process exit."""
 
     def __init__(self, database: str) -> None:
-        self.path = database + ".lock"
+        # The file the database really is: a symlink or a relative --db names the same lock.
+        self.path = os.path.realpath(database) + ".lock"
         self._fd: int | None = None
 
     def __enter__(self) -> PollLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(f"lock file {self.path}: cannot open ({exc.strerror})") from None
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -33,8 +39,11 @@ class PollLock:
             os.close(fd)
             who = f" (pid {holder})" if holder else ""
             raise Locked(f"another feedback poll or run holds {self.path}{who}; try again later") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError:
+            pass  # the pid is only a courtesy to whoever finds the lock held (a full disk must not stop a poll)
         self._fd = fd
         return self
 

@@ -18,15 +18,18 @@ bounce type).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .addresses import address_key
 from .errors import StoreError
 from .models import (
     BOUNCE,
@@ -42,7 +45,7 @@ from .models import (
 )
 from .policy import Policy
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -65,14 +68,6 @@ _IN_SENDER_SIDE = ", ".join(f"'{v}'" for v in sorted(SENDER_SIDE))
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with a Z."""
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def address_key(address: str) -> str:
-    """How addresses compare: the local part as sent, the domain lower-cased."""
-    local, at, domain = address.strip().rpartition("@")
-    if not at:
-        return address.strip().lower()
-    return f"{local}@{domain.lower()}"
 
 
 # ---------------------------------------------------------------- schema
@@ -277,6 +272,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE events ADD COLUMN final_recipient TEXT;
     """,
+    # 6: addresses compare without case (keys re-folded by _fold_address_case); the view
+    # compares without case too, so an app's own SQL finds NOBODY@ as nobody@.
+    """
+    DROP VIEW suppressed;
+    CREATE VIEW suppressed AS
+        SELECT address COLLATE NOCASE AS address, scope, reason, bounce_type, first_at, last_at, count, expires_at,
+               manual
+        FROM suppressions
+        WHERE active = 1 AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    """,
 ]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -284,6 +289,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def _check_file(path: str) -> None:
     """One clear error for a path that is no SQLite database or cannot be written."""
+    if "\0" in path or not path:
+        raise StoreError(f"database {path!r}: not a file name")
     if os.path.isdir(path):
         raise StoreError(f"database {path} is a folder")
     if os.path.exists(path):
@@ -295,6 +302,8 @@ def _check_file(path: str) -> None:
         if head and head != SQLITE_MAGIC:
             raise StoreError(f"database {path} is not a SQLite file")
         return
+    if os.path.islink(path):
+        raise StoreError(f"database {path} is a symbolic link to nothing")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise StoreError(f"database {path}: folder {folder} does not exist")
@@ -308,21 +317,89 @@ def _check_file(path: str) -> None:
         raise StoreError(f"database {path}: cannot create ({exc.strerror})") from None
 
 
+def _disk_full(path: str) -> str | None:
+    """ "no space left ..." when the database's disk is (nearly) full: SQLite may only say "disk I/O error"."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    return f"no space left on the disk of {folder}" if free < 256 * 1024 else None
+
+
+def _not_writable(path: str) -> str | None:
+    """Why SQLite could not write this database (file or folder read-only), or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except OSError:
+        pass
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    # WAL keeps -wal and -shm files beside the database.
+    if not os.access(folder, os.W_OK) and not os.path.exists(path + "-wal"):
+        return f"folder {folder} is read-only"
+    return None
+
+
 class Store:
     """The database: open (creating and migrating it), write batches, answer queries."""
 
-    def __init__(self, path: str, *, keep_raw: bool = True, policy: Policy | None = None) -> None:
+    def __init__(
+        self, path: str, *, keep_raw: bool = True, policy: Policy | None = None, read_only_ok: bool = False
+    ) -> None:
         self.path = path
         self.keep_raw = keep_raw
         self.policy = policy or Policy()
         self._now = now_iso()
         _check_file(path)
-        try:
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self._pragma()
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {path}: {exc}") from None
+        why = _not_writable(path)
+        if why is None:
+            try:
+                self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                self._pragma()
+                self._migrate()
+                return
+            except (sqlite3.DatabaseError, StoreError) as exc:
+                full = _disk_full(path)
+                with contextlib.suppress(AttributeError, sqlite3.Error):
+                    self.db.close()
+                if not (full and read_only_ok):
+                    text = str(exc).removeprefix(f"database {path}: ")
+                    raise StoreError(f"database {path}: {text}" + (f" ({full})" if full else "")) from None
+                why = full
+        if not read_only_ok:
+            raise StoreError(f"database {path} cannot be written: {why}")
+        self._open_read_only(why)
+
+    def _open_read_only(self, why: str) -> None:
+        """For questions about a database we may not write: read it as it is, never migrate it."""
+        from pathlib import Path
+
+        # A read-only folder cannot hold the -shm file WAL readers share: the file is immutable then.
+        # (A full disk cannot either.) Nobody can write the file meanwhile, so that is safe.
+        folder_ro = not os.access(os.path.dirname(os.path.abspath(self.path)), os.W_OK)
+        base = Path(self.path).absolute().as_uri()
+        error: sqlite3.DatabaseError | None = None
+        for query in ("?immutable=1",) if folder_ro else ("?mode=ro", "?immutable=1"):
+            try:
+                self.db = sqlite3.connect(base + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                version = self.version
+                break
+            except sqlite3.DatabaseError as exc:
+                error = exc
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.close()
+        else:
+            raise StoreError(f"database {self.path}: {error} ({why})") from None
+        if version != SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"database {self.path} has schema {version}, this feedback reads {SCHEMA_VERSION}, and it cannot be"
+                f" upgraded: {why}"
+            )
 
     def _pragma(self) -> None:
         ex = self.db.execute
@@ -354,7 +431,76 @@ class Store:
             with self._tx():
                 for statement in _statements(MIGRATIONS[version - 1]):
                     schema.execute(statement)
+                if version == 6:
+                    self._fold_address_case()
                 schema.execute(f"PRAGMA user_version = {version}")
+
+    def _fold_address_case(self) -> None:
+        """Schema 6: re-key events and suppressions by the case-less address key.
+
+        Events that differ only by the case of their recipient become one (their
+        message links kept); suppressions that differ only by case are merged
+        and the merge recorded in suppression_log; the merged ones are re-derived.
+        """
+        db = self.db
+        groups: dict[str, list[tuple[int, str | None]]] = {}
+        for eid, key, rk in db.execute("SELECT id, event_key, recipient_key FROM events ORDER BY id").fetchall():
+            # The key's recipient part, whatever the key's shape (schema 3's keys held the bounce type).
+            new_rk = address_key(rk) if rk else rk
+            new_key = key.replace(f":{rk}:", f":{new_rk}:", 1) if rk else key
+            groups.setdefault(new_key, []).append((int(eid), new_rk))
+        # Temporary keys first: a row's new key may be another row's old one.
+        db.execute("UPDATE events SET event_key = 'fold:' || id")
+        refold: set[str] = set()  # addresses whose events were merged: their suppressions are re-derived
+        for key, members in groups.items():
+            (keep, keep_rk), dups = members[0], [m[0] for m in members[1:]]
+            if dups and keep_rk:
+                refold.add(keep_rk)
+            for dup in dups:
+                db.execute(
+                    "INSERT OR IGNORE INTO event_messages (event_id, message_id)"
+                    " SELECT ?, message_id FROM event_messages WHERE event_id = ?",
+                    [keep, dup],
+                )
+                db.execute(
+                    "UPDATE events SET trusted = max(trusted, (SELECT trusted FROM events WHERE id = ?)) WHERE id = ?",
+                    [dup, keep],
+                )
+                db.execute("DELETE FROM events WHERE id = ?", [dup])
+            db.execute("UPDATE events SET event_key = ?, recipient_key = ? WHERE id = ?", [key, keep_rk, keep])
+        merged: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for row in db.execute(
+            "SELECT address, scope, manual, manual_by, manual_reason, manual_at FROM suppressions ORDER BY rowid"
+        ).fetchall():
+            merged.setdefault((address_key(row[0]), row[1]), []).append(row)
+        at = now_iso()
+        for (key, scope), variants in merged.items():
+            if len(variants) == 1 and variants[0][0] == key and key not in refold:
+                continue
+            # The latest manual decision wins, as it would have had they been one row.
+            manual = max((v for v in variants if v[2]), key=lambda v: v[5] or "", default=None)
+            db.executemany(
+                "DELETE FROM suppressions WHERE address = ? AND scope = ?", [(v[0], scope) for v in variants]
+            )
+            db.execute(
+                "INSERT INTO suppressions (address, scope, reason, manual, manual_by, manual_reason, manual_at,"
+                " active, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    key,
+                    scope,
+                    "manual" if manual and manual[2] == "suppress" else None,
+                    *(manual[2:6] if manual else (None, None, None, None)),
+                    int(bool(manual and manual[2] == "suppress")),
+                    at,
+                ],
+            )
+            if len(variants) > 1:
+                names = ", ".join(sorted(v[0] for v in variants))
+                db.execute(
+                    "INSERT INTO suppression_log (address, scope, action, by, reason, at) VALUES (?,?,?,?,?,?)",
+                    [key, scope, "merge", "feedback (schema 6)", f"addresses that differ only by case: {names}", at],
+                )
+            self._recompute(key, scope)
 
     def close(self) -> None:
         """Close the connection."""
@@ -371,9 +517,21 @@ class Store:
 
         def __exit__(self, et: object, ev: object, tb: object) -> None:
             if et is None:
-                self.store.db.execute("COMMIT")
-            else:
-                self.store.db.execute("ROLLBACK")
+                try:
+                    self.store.db.execute("COMMIT")
+                except sqlite3.Error:
+                    # A COMMIT that fails (full disk) leaves the transaction open: end it, then say why.
+                    if self.store.db.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self.store.db.execute("ROLLBACK")
+                    raise
+            elif self.store.db.in_transaction:
+                # A full disk may have rolled back already; a failed ROLLBACK must
+                # not hide the error that ended the transaction.
+                try:
+                    self.store.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
 
     def _tx(self) -> Store._Tx:
         return Store._Tx(self)
@@ -612,7 +770,8 @@ class Store:
                 active, reason, bounce_type = True, last[3], last[2]
                 expires_at = _expires(last[4], self.policy.expiry("soft"))
         if manual == "suppress":
-            active = True
+            # Set by hand: holds until lifted by hand, whatever an old bounce's expiry said.
+            active, expires_at = True, None
         if not counted and not current:
             return
         first_row = counted[0] if counted else None
@@ -646,6 +805,9 @@ class Store:
         if action not in ("suppress", "unsuppress"):
             raise StoreError(f"unknown action {action}")
         key = address_key(address)
+        local, _, domain = key.rpartition("@")
+        if not local or not domain or any(c.isspace() for c in key):
+            raise StoreError(f"{address!r} is not an email address")
         at = now_iso()
         with self._tx():
             self.db.execute(

@@ -157,7 +157,7 @@ def test_example_config_loads() -> None:
     [
         ("[policy]\nsoft_bounce_limit = -1\n", "soft_bounce_limit"),
         ('[policy]\ntrust = "sometimes"\n', "policy.trust"),
-        ("[policy]\nbogus = 1\n", "unknown keys: bogus"),
+        ("[policy]\nbogus = 1\n", "policy.bogus: unknown key"),
         ("keep_raw = 3\n", "keep_raw"),
     ],
 )

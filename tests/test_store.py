@@ -253,7 +253,8 @@ def test_read_only_folder_is_one_clear_error(tmp_path: Path) -> None:
     try:
         # root writes through file modes; /sys is a read-only file system for everyone.
         folder = ro if not os.access(ro, os.W_OK) else Path("/sys")
-        res = CliRunner().invoke(main, ["--db", str(folder / "feedback-test.db"), "check", "a@example.net"])
+        res = CliRunner().invoke(main, ["--db", str(folder / "feedback-test.db"), "suppress", "a@example.net",
+                                        "--reason", "x"])  # fmt: skip
         assert res.exit_code == 2 and "cannot create" in res.output
         assert len(res.output.strip().splitlines()) == 1
     finally:

@@ -48,7 +48,11 @@ class Fetched:
 
 
 def secret(account: Account) -> tuple[str, str]:
-    """("password" | "oauth2", value) from the account's secret source."""
+    """("password" | "oauth2", value) from the account's secret source; MailboxAuthError if there is none.
+
+    No message names a byte or a line of the secret: they end up in logs and in ``runs``.
+    """
+    kind, value = "password", None
     try:
         if account.password_env:
             value = os.environ.get(account.password_env)
@@ -56,22 +60,32 @@ def secret(account: Account) -> tuple[str, str]:
                 raise MailboxAuthError(
                     f"account {account.name}: environment variable {account.password_env} is not set"
                 )
-            return "password", value
-        if account.password_file:
+        elif account.password_file:
             with open(account.password_file, encoding="utf-8") as fh:
-                return "password", fh.read().rstrip("\r\n")
-        command = account.password_command or account.oauth2_token_command
-        if command:
-            out = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=60)
+                value = fh.read().rstrip("\r\n")
+        elif command := (account.password_command or account.oauth2_token_command):
+            # The account's timeout bounds the command as it bounds the server.
+            out = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=account.timeout)
             if out.returncode != 0:
                 raise MailboxAuthError(f"account {account.name}: secret command exited {out.returncode}")
             value = out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
-            return ("oauth2" if account.oauth2_token_command else "password"), value
+            kind = "oauth2" if account.oauth2_token_command else "password"
+    except UnicodeDecodeError:
+        raise MailboxAuthError(f"account {account.name}: password_file is not UTF-8 text") from None
+    except ValueError:
+        raise MailboxAuthError(f"account {account.name}: the secret command cannot be split into words") from None
     except OSError as exc:
         raise MailboxAuthError(f"account {account.name}: cannot read the secret ({exc.strerror})") from None
     except subprocess.TimeoutExpired:
-        raise MailboxAuthError(f"account {account.name}: secret command timed out") from None
-    raise MailboxAuthError(f"account {account.name}: no secret configured")
+        raise MailboxAuthError(
+            f"account {account.name}: secret command timed out after {account.timeout:g} s"
+        ) from None
+    if value is None:
+        raise MailboxAuthError(f"account {account.name}: no secret configured")
+    if not value.strip():
+        # An empty login is refused as a network error by some servers, then retried for nothing.
+        raise MailboxAuthError(f"account {account.name}: the secret is empty")
+    return kind, value
 
 
 def _ssl_context(account: Account) -> ssl.SSLContext:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import zlib
@@ -172,8 +173,12 @@ def iter_paths(paths: list[str]) -> Iterator[RawMessage | FileRef]:
     often) reads them; mbox and Maildir messages come read.
     """
     for arg in paths:
+        if "\0" in arg:
+            raise SourceError(f"{arg!r}: a path cannot hold a NUL character")
         p = Path(arg)
         if not p.exists():
+            if p.is_symlink():
+                raise SourceError(f"{arg}: a symbolic link to nothing (dangling, or a loop)")
             raise SourceError(f"{arg}: no such file or folder")
         if is_maildir(p):
             yield from iter_maildir(p)
@@ -189,6 +194,10 @@ def iter_paths(paths: list[str]) -> Iterator[RawMessage | FileRef]:
                     if name.startswith("."):
                         continue
                     fp = rp / name
+                    if not fp.is_file():
+                        # A dangling or looping link, a socket: not a message, and no reason to stop the rest.
+                        logging.getLogger("feedback").warning("%s: skipped (not a readable file)", fp)
+                        continue
                     if looks_like_mail(fp):
                         yield from _file(fp)
         else:
