@@ -625,7 +625,13 @@ class Store:
         self._link_events(message_id, events, result, touched)
 
     def _link_events(
-        self, message_id: int, events: list[Event], result: BatchResult, touched: set[tuple[str, str]]
+        self,
+        message_id: int,
+        events: list[Event],
+        result: BatchResult,
+        touched: set[tuple[str, str]],
+        *,
+        reclassify: bool = False,
     ) -> None:
         for e in events:
             if e.recipient is None and e.kind not in _KEPT_WITHOUT_RECIPIENT:
@@ -643,7 +649,7 @@ class Store:
                     touched.add((address_key(e.recipient), self._scope(e)))
             else:
                 event_id = old or int(self.db.execute("SELECT id FROM events WHERE event_key = ?", [key]).fetchone()[0])
-                if self._merge(event_id, e, values) and e.recipient:
+                if self._merge(event_id, e, values, message_id if reclassify else None) and e.recipient:
                     touched.add((address_key(e.recipient), self._scope(e)))
             self.db.execute(
                 "INSERT OR IGNORE INTO event_messages (event_id, message_id) VALUES (?, ?)", [event_id, message_id]
@@ -660,25 +666,45 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def _merge(self, event_id: int, e: Event, values: list[Any]) -> bool:
+    def _merge(self, event_id: int, e: Event, values: list[Any], reclassified: int | None = None) -> bool:
         """Complete a stored event with what another report of it says; True when policy may change.
 
         Empty columns take the new report's values (the SNS notification brings
         the sending IP, the DSN the remote MTA ...); SES's own JSON decides the
         bounce type and subtype, as SES counts them. Provenance stays the first
-        report's, as ``message_id`` does.
+        report's, as ``message_id`` does. When ``reclassified`` is the message
+        that first reported the event (``reprocess --stored``), its new reading
+        replaces the old one, as a fresh import would store it; SES's JSON, if
+        another report of the event brought it, still decides the type.
         """
         cols = ", ".join(_EVENT_NAMES)
-        old = self.db.execute(f"SELECT {cols} FROM events WHERE id = ?", [event_id]).fetchone()
+        row = self.db.execute(f"SELECT message_id, {cols} FROM events WHERE id = ?", [event_id]).fetchone()
+        creator, old = row[0], row[1:]
+        again = reclassified is not None and creator == reclassified
+        ses_elsewhere = (
+            again
+            and e.detector != "ses-sns"
+            and self.db.execute(
+                "SELECT 1 FROM event_messages l JOIN messages m ON m.id = l.message_id"
+                " WHERE l.event_id = ? AND l.message_id != ? AND m.detector = 'ses-sns' LIMIT 1",
+                [event_id, creator],
+            ).fetchone()
+            is not None
+        )
         updates: dict[str, Any] = {}
         for name, before, now in zip(_EVENT_NAMES, old, values, strict=True):
-            if now is None or name in _FIRST_REPORT_WINS or before == now:
+            if now is None or before == now:
                 continue
             if name == "trusted":
                 # A second report of the event that we can trust (the DKIM-signed
                 # DSN after a forged-looking copy) makes the event count.
                 if now and not before:
                     updates[name] = 1
+            elif again:
+                if not (name in _SES_DECIDES and ses_elsewhere):
+                    updates[name] = now
+            elif name in _FIRST_REPORT_WINS:
+                continue
             elif before is None or (name in _SES_DECIDES and e.detector == "ses-sns"):
                 updates[name] = now
         if not updates:
@@ -957,7 +983,7 @@ class Store:
                     ],
                 )
                 result.messages += 1
-                self._link_events(message_id, events, result, touched)
+                self._link_events(message_id, events, result, touched, reclassify=True)
             for addr, scope in sorted(touched):
                 self._recompute(addr, scope)
         return result

@@ -541,3 +541,20 @@ def test_cli_lists_new_kinds(full_db: Path):
     assert "notification" not in out[0]
     kinds = dict(sqlite3.connect(full_db).execute("SELECT sha256, kind FROM messages").fetchall()).values()
     assert {"send", "reject", "delay", "open", "click", "rendering_failure", "subscription"} <= set(kinds)
+
+
+@pytest.mark.parametrize("order", [THREE_WAYS, THREE_WAYS[::-1]])
+def test_reprocess_stored_replaces_a_stale_reading_of_a_shared_event(tmp_path: Path, order):
+    s = Store(str(tmp_path / "f.db"))
+    for name in order:
+        s.add_batch(items(name))
+    (ev,) = s.events(recipient="gone3@example.net")
+    # A reading an older classifier stored (the event is shared by the three reports).
+    with sqlite3.connect(s.path) as conn:
+        conn.execute("UPDATE events SET reason = 'stale', bounce_type = 'Transient', status = '4.0.0'")
+    s.replace_events([(mid, classify(raw)) for mid, raw in s.stored_messages()])
+    (again,) = s.events(recipient="gone3@example.net")
+    assert (again["reason"], again["status"]) == (ev["reason"], ev["status"]) != ("stale", "4.0.0")
+    # SES's own JSON still decides the type, whichever report is read last.
+    assert (again["bounce_type"], again["bounce_subtype"]) == ("Permanent", "General")
+    assert s.is_suppressed("gone3@example.net")
