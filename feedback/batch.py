@@ -136,7 +136,13 @@ def classify_many(
                 if stopped.is_set():
                     return
             w = _weight(item)
-            with held:
+            # Never a blocking acquire: a signal (SIGTERM, Ctrl-C) that raises in
+            # the consumer between its lock's acquire and its `with` block leaves
+            # the lock held for good, and closing the pool joins this thread.
+            while not held.acquire(timeout=0.1):
+                if stopped.is_set():
+                    return
+            try:
                 # Wait only between chunks: the pool sends a chunk once it has
                 # all CHUNK items, so waiting inside one would wait for itself.
                 while (
@@ -144,6 +150,8 @@ def classify_many(
                 ):
                     held.wait(0.1)
                 in_flight[0] += w
+            finally:
+                held.release()
             if stopped.is_set():
                 return
             weights.append(w)
