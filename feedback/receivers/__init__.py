@@ -64,7 +64,9 @@ def _suffix_index(attr: str) -> dict[str, Receiver]:
 
 _BY_HOST = _suffix_index("hosts")
 _BY_DOMAIN = _suffix_index("domains")
-_WITH_MARKERS = tuple(r for r in RECEIVERS if r.markers or r.marker_rx is not None)
+# (marker, receiver) flat, in MODULES order: one loop of substring tests.
+_MARKERS = tuple((m, r) for r in RECEIVERS for m in r.markers)
+_MARKER_PATTERNS = tuple(r for r in RECEIVERS if r.marker_rx is not None)
 
 
 def _lookup(name: str, index: dict[str, Receiver]) -> Receiver | None:
@@ -100,8 +102,11 @@ def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiv
         r = _lookup(recipient.rsplit("@", 1)[1].rstrip(">").strip(), _BY_DOMAIN)
         if r is not None:
             return r
-    for r in _WITH_MARKERS:
-        if any(m in text for m in r.markers) or (r.marker_rx is not None and r.marker_rx.search(text)):
+    for m, r in _MARKERS:
+        if m in text:
+            return r
+    for r in _MARKER_PATTERNS:
+        if r.marker_rx is not None and r.marker_rx.search(text):
             return r
     return None
 
