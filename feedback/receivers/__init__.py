@@ -102,8 +102,8 @@ def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiv
         r = _lookup(recipient.rsplit("@", 1)[1].rstrip(">").strip(), _BY_DOMAIN)
         if r is not None:
             return r
-    for m, r in _MARKERS:
-        if m in text:
+    for marker, r in _MARKERS:
+        if marker in text:
             return r
     for r in _MARKER_PATTERNS:
         if r.marker_rx is not None and r.marker_rx.search(text):

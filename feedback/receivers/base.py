@@ -9,6 +9,7 @@ MTA documentation) it comes from, so that ``feedback explain`` can cite it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -26,10 +27,11 @@ class Rule:
     pattern: str
     reason: str
     source: str
-    rx: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rx", re.compile(self.pattern))
+    @functools.cached_property
+    def rx(self) -> re.Pattern[str]:
+        """The compiled pattern; compiled on first use, as most receivers answer no given run."""
+        return re.compile(self.pattern)
 
 
 @dataclass(frozen=True)
