@@ -22,34 +22,13 @@ from .reasons import decide, find_reply_code
 
 def classify(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> list[Event]:
     """Every event in one message; a message with none gives one ``recipient: null`` event."""
-    sha = hashlib.sha256(raw.data).hexdigest()
-    base: dict[str, Any] = {
-        "source": raw.source,
-        "message_sha256": sha,
-        "received_at": raw.received_at,
-        "classifier_version": CLASSIFIER_VERSION,
-    }
-    try:
-        return _classify(raw, config, base)
-    except Exception as exc:  # noqa: BLE001 - the pipeline answers for any bytes
-        return [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
+    return _answer(raw, config, None)
 
 
 def explain(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> tuple[list[Event], list[dict[str, Any]]]:
     """The events of ``raw`` and, for each, why: detector, deciding rule, its source, whom the reply refuses."""
     trace: list[dict[str, Any]] = []
-    sha = hashlib.sha256(raw.data).hexdigest()
-    base: dict[str, Any] = {
-        "source": raw.source,
-        "message_sha256": sha,
-        "received_at": raw.received_at,
-        "classifier_version": CLASSIFIER_VERSION,
-    }
-    try:
-        events = _classify(raw, config, base, trace)
-    except Exception as exc:  # noqa: BLE001 - the pipeline answers for any bytes
-        events = [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
-        trace = []
+    events = _answer(raw, config, trace)
     while len(trace) < len(events):
         e = events[len(trace)]
         trace.append(
@@ -59,6 +38,21 @@ def explain(raw: RawMessage, config: ClassifierConfig = DEFAULT_CONFIG) -> tuple
             }
         )
     return events, trace
+
+
+def _answer(raw: RawMessage, config: ClassifierConfig, trace: list[dict[str, Any]] | None) -> list[Event]:
+    base: dict[str, Any] = {
+        "source": raw.source,
+        "message_sha256": hashlib.sha256(raw.data).hexdigest(),
+        "received_at": raw.received_at,
+        "classifier_version": CLASSIFIER_VERSION,
+    }
+    try:
+        return _classify(raw, config, base, trace)
+    except Exception as exc:  # noqa: BLE001 - the pipeline answers for any bytes
+        if trace is not None:
+            del trace[:]  # it failed half-way: its answer is this one error event
+        return [Event(kind=OTHER, error=f"classifier: {type(exc).__name__}: {exc}"[:500], **base)]
 
 
 def _classify(
