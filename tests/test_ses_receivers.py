@@ -84,3 +84,40 @@ def test_ses_dsn_with_a_receivers_reply(rcpt: str, mta: str, status: str, diag: 
     assert e.bounce_type == btype, (e.reason, e.status)
     if reason is not None:
         assert e.reason == reason
+
+
+def _documented_replies() -> list[tuple[str, str | None, str, str, str]]:
+    """(receiver, remote MTA, recipient, reply, reason) of every row the receiver tables are tested with."""
+    from . import test_receivers_recv_a as a
+    from . import test_receivers_recv_b as b
+
+    rows = [(name, where[0], where[1], text, reason) for name, where, text, reason in a.ROWS]
+    rows += [(m.RECEIVER.name, mta, rcpt, text, reason) for m, mta, rcpt, text, reason in b.CASES]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("name", "mta", "rcpt", "text", "reason"), _documented_replies(), ids=lambda v: v if isinstance(v, str) else None
+)
+def test_every_documented_reply_through_an_ses_dsn(
+    name: str, mta: str | None, rcpt: str, text: str, reason: str
+) -> None:
+    """Each receiver's documented reply, as SES forwards it, gets the receiver's reason and SES's type."""
+    from feedback.reasons import ses_type
+    from feedback.reasons.text import find_reply_code, find_status
+
+    reply = text.split(";", 1)[1].strip() if text.lower().startswith("smtp;") else text
+    code = find_status(reply.lower()) or f"{(find_reply_code(reply) or '550')[0]}.0.0"
+    mta_name = (mta or "dns; mx.example.net").split(";")[-1].strip()
+    data = ses_dsn(rcpt, mta_name, code, reply.replace("\n", "\n "))
+    (e,) = classify(RawMessage(data=data, source="ses.eml"), ClassifierConfig())
+    assert e.recipient == rcpt.lower() or e.recipient == rcpt
+    assert e.reason == reason, (e.reason, e.status)
+    assert e.bounce_type == ses_type(reason, e.status, reply.lower())[0]
+
+
+def test_utf8_in_a_delivery_status_field_is_read_as_utf8() -> None:
+    # RFC 6533 allows UTF-8 there; servers write it in plain DSNs too.
+    data = ses_dsn("kiji@example.net", "mx.example.net", "5.1.1", "550 5.1.1 Postfach unbekannt \u2013 Empfänger")
+    (e,) = classify(RawMessage(data=data, source="ses.eml"), ClassifierConfig())
+    assert e.diagnostic_code is not None and "unbekannt \u2013 Empfänger" in e.diagnostic_code

@@ -76,6 +76,10 @@ def field_blocks(text: str) -> list[dict[str, str]]:
 
 def _raw(value: object) -> str:
     text = decode_header(value) if not isinstance(value, str) or "=?" not in value else str(value)
+    if not text.isascii():
+        # 8-bit bytes in a field (RFC 6533 allows UTF-8; servers write it in plain
+        # DSNs too) reach us as surrogates: read them as UTF-8, else Latin-1.
+        text = surrogate_text(text)
     return re.sub(r"\s*\n\s*", " ", text) if "\n" in text else text
 
 
@@ -88,7 +92,9 @@ def dsn_text(part: Message) -> str:
             if isinstance(block, Message):
                 # Raw values: RFC 3464 fields are not RFC 2047-encoded, and an
                 # encoded-word local part (Sendmail) is the address as sent.
-                chunks.append("\n".join(f"{k}: {_raw(v)}" for k, v in block.items()))
+                # The stored values: items() would have made 8-bit bytes U+FFFD already.
+                fields = block.__dict__.get("_headers") or block.items()
+                chunks.append("\n".join(f"{k}: {_raw(v)}" for k, v in fields))
                 body = raw_payload(block)
                 # A block the parser could not split (no blank line) lands in the body.
                 if isinstance(body, str) and body.strip():
