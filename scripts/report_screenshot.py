@@ -1,4 +1,7 @@
-"""Take the README's picture of `feedback report`: ``python scripts/report_screenshot.py [OUT.png]``.
+"""Take the README's pictures of `feedback report`: ``python scripts/report_screenshot.py [--demo] [OUT.png]``.
+
+``--demo``: the report the README's first command writes from the bundled mailbox
+(fixtures/demo.toml), the whole page; default OUT docs/demo-report.png.
 
 Writes the browser test's database (tests/reportdata.py: four identities over
 six weeks, written through the real store), renders its report with
@@ -30,19 +33,30 @@ END = "2026-11-27"
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "report.png"
+    args = sys.argv[1:]
+    demo = "--demo" in args
+    args = [a for a in args if a != "--demo"]
+    default = "demo-report.png" if demo else "report.png"
+    out = Path(args[0]) if args else ROOT / "docs" / default
     with tempfile.TemporaryDirectory(prefix="report-shot-") as tmp:
-        db, page = Path(tmp) / "story.db", Path(tmp) / "report.html"
-        reportdata.build(str(db), END)
-        res = CliRunner().invoke(feedback, ["--db", str(db), "report", "--out", str(page)])
+        page = Path(tmp) / "report.html"
+        if demo:
+            cfg = ["--config", str(ROOT / "fixtures" / "demo.toml"), "--db", str(Path(tmp) / "demo.db")]
+            CliRunner().invoke(feedback, [*cfg, "poll"])
+            res = CliRunner().invoke(feedback, [*cfg, "report", "--since", "2023-03-01", "--out", str(page)])
+        else:
+            db = Path(tmp) / "story.db"
+            reportdata.build(str(db), END)
+            res = CliRunner().invoke(feedback, ["--db", str(db), "report", "--out", str(page)])
         if res.exit_code != 0:
             raise SystemExit(res.output)
         run = open_page(page)
     if run.errors or run.requests != [page.resolve().as_uri()]:
         raise SystemExit(f"the page misbehaved: {run.errors} {run.requests}")
-    first = next(b for b in run.boxes if b["tag"] == "section" and b["id"].startswith("id-"))
     img = Image.open(io.BytesIO(run.png)).convert("RGB")
-    img = img.crop((0, 0, img.size[0], int(first["y"] + first["h"] + 16)))
+    if not demo:
+        first = next(b for b in run.boxes if b["tag"] == "section" and b["id"].startswith("id-"))
+        img = img.crop((0, 0, img.size[0], int(first["y"] + first["h"] + 16)))
     # A 256-colour palette without dithering: the charts are flat colours, the file a third the size.
     img.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, optimize=True)
     print(f"{out}: {img.size[0]}x{img.size[1]}")

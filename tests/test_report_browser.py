@@ -105,3 +105,19 @@ def test_the_harness_sees_requests_and_errors(tmp_path: Path) -> None:
     img = Image.open(io.BytesIO(run.png)).convert("RGB")
     (box,) = [b for b in run.boxes if b["cls"] == "chart"]
     assert colored(img, box) == 0  # an empty chart is blank
+
+
+def test_demo_report_in_chromium(tmp_path: Path) -> None:
+    """The README's first command's report (docs/demo-report.png is this page, by scripts/report_screenshot.py --demo)."""
+    from .conftest import FIXTURES
+
+    out = tmp_path / "demo-report.html"
+    cfg = ["--config", str(FIXTURES / "demo.toml"), "--db", str(tmp_path / "demo.db")]
+    assert CliRunner().invoke(main, [*cfg, "poll"]).exit_code == 0
+    res = CliRunner().invoke(main, [*cfg, "report", "--since", "2023-03-01", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    run = open_page(out)
+    assert run.requests == [out.resolve().as_uri()] and run.errors == []
+    img = Image.open(io.BytesIO(run.png)).convert("RGB")
+    charts = [b for b in run.boxes if b["tag"] == "svg" and b["cls"] == "chart"]
+    assert charts and all(colored(img, box) > 0 for box in charts)
