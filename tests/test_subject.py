@@ -23,6 +23,8 @@ PARTIES = [
     ("553 5.1.8 <x@example.org>: Sender address rejected: Domain not found", {}, S.SENDER),
     ("550 Verification failed for <x@example.org>: sender verify failed", {}, S.SENDER),
     ("550 5.7.1 Domain of sender address x@example.org does not exist", {}, S.SENDER),
+    # ... even where the reply also says the recipient was rejected: the sender is why
+    ("550 5.1.1 Recipient rejected: sender domain example.org has no MX", {}, S.SENDER),
     # Our client: Postfix "Client host rejected", DNSBL refusals (RFC 5782)
     ("554 5.7.1 Client host rejected: cannot find your hostname", {}, S.HOST),
     ("550 5.1.0 blocked using zen.spamhaus.org", {}, S.HOST),

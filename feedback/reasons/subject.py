@@ -37,8 +37,10 @@ _SENDER_STATEMENT = re.compile(
     # Exim "sender verify failed", "verification of sender failed".
     r"|\bsender verif\w* fail|\bverification of sender"
     r"|\b(?:invalid|bad|unknown|unverified|bogus|unroutable|forged|illegal) (?:envelope )?sender\b"
-    # Postfix "Domain of sender address x does not exist" (Sendmail 4/8 check_mail).
+    # Postfix "Domain of sender address x does not exist" (Sendmail 4/8 check_mail);
+    # "sender domain example.org has no MX" (reject_unknown_sender_domain wordings).
     r"|\bdomain of sender address"
+    r"|\bsender(?:'s)? domain \S+ (?:has no|does not|doesn'?t|is not|not found|is unknown)"
     r"|\bmail from (?:address )?(?:rejected|refused|denied)"
     r"|\breturn[- ]path (?:address )?(?:rejected|invalid|unknown|refused)"
 )
@@ -77,13 +79,15 @@ def refused_party(
     named = set(_EMAIL.findall(text)) if "@" in text else set()
     rcpt_named = bool(rcpt) and rcpt in named
     ours = {s.lower().strip("<> ") for s in senders if s}
+    # Its own words about the sender win: "Recipient rejected: sender domain
+    # example.org has no MX" refuses the recipient because of the sender.
+    m = _SENDER_STATEMENT.search(text)
+    if m:
+        return SENDER, f'the reply is about the sender ("{m.group(0)}")'
     if not rcpt_named and not _RECIPIENT_STATEMENT.search(text):
         for a in named:
             if a in ours or _SES_ENVELOPE.search(a):
                 return SENDER, f"the reply names {a}, our envelope sender or the original's sender"
-        m = _SENDER_STATEMENT.search(text)
-        if m:
-            return SENDER, f'the reply is about the sender ("{m.group(0)}")'
     if cmd == "MAIL":
         return SENDER, "the reply answered MAIL FROM (RFC 5321 3.3: about the reverse-path)"
     m = _HOST_STATEMENT.search(text)
