@@ -94,10 +94,7 @@ def _classify(
             )
         ]
 
-    origin = _origin(msg, detection, config)
-    senders = tuple(addresses(str(origin.get("original_from") or ""))) + tuple(
-        addresses(str(origin.pop("_return_path", "") or ""))
-    )
+    origin, senders = _origin(msg, detection, config)
     events = []
     for f in detection.findings:
         events.append(_event(f, detection, origin, error, base, senders, trace))
@@ -215,8 +212,9 @@ def iso_date(value: str | None) -> str | None:
         return None
 
 
-def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, object]:
-    """SES ids, the original's headers, correlation headers and the sending identity."""
+def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> tuple[dict[str, object], tuple[str, ...]]:
+    """SES ids, the original's headers, correlation headers and the sending identity; and our
+    sender addresses (the original's From and Return-Path), whom a refusal may be about."""
     original: Message | None = d.original
     if original is None:
         original = find_original(msg)
@@ -234,7 +232,6 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
     o["original_to"] = oh("to")
     o["original_subject"] = oh("subject")
     o["original_date"] = oh("date")
-    o["_return_path"] = oh("return-path")
     o["feedback_id"] = feedback_id
     sid, region = ses_message_id(message_id)
     o["ses_message_id"] = sid
@@ -252,12 +249,10 @@ def _origin(msg: Parsed, d: Detection, config: ClassifierConfig) -> dict[str, ob
             o[k] = v
     if o.get("ses_message_id") and not o.get("region"):
         o["region"] = region_from(str(o.get("feedback_id") or ""))
-    forwarded_to = addresses(msg.header("to"))
     original_from = addresses(str(o.get("original_from") or ""))
-    # The original's From is the identity that sent it; the forwarded To (where SES
-    # returned the feedback) answers when the original is missing.
     # SES picks the identity from the original's From alone (an address identity before
-    # its domain, then parent domains); the forwarded To is only a stand-in when no
-    # original headers came back, never a second candidate that could outrank the From.
-    o["identity"] = resolve_identity(config.identities, original_from[:1] or forwarded_to[:1])
-    return o
+    # its domain, then parent domains); the forwarded To (where SES returned the feedback)
+    # stands in only when no original headers came back, never outranking the From.
+    candidates = original_from[:1] or addresses(msg.header("to"))[:1]
+    o["identity"] = resolve_identity(config.identities, candidates)
+    return o, (*original_from, *addresses(oh("return-path") or ""))

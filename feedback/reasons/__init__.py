@@ -75,6 +75,7 @@ class Verdict:
     party_why: str = ""
 
 
+_PRECISE = TIER0 + TIER1
 # Reasons that say the address itself is bad: the only Permanent ones.
 ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
 # What a Permanent-looking reason becomes when the reply is about someone else.
@@ -197,7 +198,7 @@ def _reason(
     if found is not None:
         receiver, rule = found
         return rule.reason, f"receiver {receiver.name}: /{rule.pattern}/", rule.source
-    r = phrase_rule(text, TIER0) or phrase_rule(text, TIER1)
+    r = phrase_rule(text, _PRECISE)
     if r is not None:
         if r.reason == "mesgtoobig" and status_reason(st) == "exceedlimit":
             # Both say "too large"; 5.2.3 says which limit.
@@ -265,7 +266,7 @@ _SUBTYPE = {
 
 def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]:
     """(bounce_type, bounce_subtype) in SES's vocabulary for a reason."""
-    if reason in ("userunknown", "hasmoved", "hostunknown") and status and status.startswith("4"):
+    if reason in ADDRESS_REASONS and status and status.startswith("4"):
         # A 4xx is a transient negative completion (RFC 5321 4.2.1): Postfix's
         # "450 4.1.1 ... unverified address" could not verify the address now.
         return TRANSIENT, "General"
@@ -278,8 +279,6 @@ def ses_type(reason: str, status: str | None, text: str = "") -> tuple[str, str]
             return PERMANENT, "OnAccountSuppressionList"
         return PERMANENT, "Suppressed"
     if reason == "notaccept":
-        if status and status.startswith("4"):
-            return TRANSIENT, "General"
         return PERMANENT, "General"
     if reason in ("undefined",) and not status:
         return UNDETERMINED, "Undetermined"

@@ -79,12 +79,13 @@ def refused_party(
     named = set(_EMAIL.findall(text)) if "@" in text else set()
     rcpt_named = bool(rcpt) and rcpt in named
     ours = {s.lower().strip("<> ") for s in senders if s}
+    rcpt_said = _RECIPIENT_STATEMENT.search(text) is not None
     # Its own words about the sender win: "Recipient rejected: sender domain
     # example.org has no MX" refuses the recipient because of the sender.
     m = _SENDER_STATEMENT.search(text)
     if m:
         return SENDER, f'the reply is about the sender ("{m.group(0)}")'
-    if not rcpt_named and not _RECIPIENT_STATEMENT.search(text):
+    if not rcpt_named and not rcpt_said:
         for a in named:
             if a in ours or _SES_ENVELOPE.search(a):
                 return SENDER, f"the reply names {a}, our envelope sender or the original's sender"
@@ -98,6 +99,6 @@ def refused_party(
     m = _SYSTEM_STATEMENT.search(text)
     if m:
         return SYSTEM, f'the receiving system failed ("{m.group(0)}")'
-    if rcpt_named or cmd == "RCPT" or _RECIPIENT_STATEMENT.search(text):
+    if rcpt_named or cmd == "RCPT" or rcpt_said:
         return RECIPIENT, "the reply names the recipient or answered RCPT TO"
     return None, ""

@@ -66,7 +66,7 @@ _BY_HOST = _suffix_index("hosts")
 _BY_DOMAIN = _suffix_index("domains")
 # (marker, receiver) flat, in MODULES order: one loop of substring tests.
 _MARKERS = tuple((m, r) for r in RECEIVERS for m in r.markers)
-_MARKER_PATTERNS = tuple(r for r in RECEIVERS if r.marker_rx is not None)
+_MARKER_PATTERNS = tuple(r for r in RECEIVERS if r.marker_pattern)
 
 
 def _lookup(name: str, index: dict[str, Receiver]) -> Receiver | None:
@@ -106,7 +106,7 @@ def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiv
         if marker in text:
             return r
     for r in _MARKER_PATTERNS:
-        if r.marker_rx is not None and r.marker_rx.search(text):
+        if r.marker_rx.search(text):
             return r
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class Receiver:
     # A pattern only this provider writes, where a plain marker cannot say it
     # (Orange's "OFR004_104"-style codes).
     marker_pattern: str = ""
-    marker_rx: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
-    def __post_init__(self) -> None:
-        if self.marker_pattern:
-            object.__setattr__(self, "marker_rx", re.compile(self.marker_pattern))
+    @functools.cached_property
+    def marker_rx(self) -> re.Pattern[str]:
+        """``marker_pattern`` compiled (only asked of receivers that have one)."""
+        return re.compile(self.marker_pattern)
