@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import json
 import signal
@@ -461,10 +462,9 @@ def reprocess(
     cfg = obj.config()
     if account:
         obj.store().close()
-        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             # A rescan moves mail and sets the checkpoint, as a poll does: one at a time.
-            with PollLock(database_path(cfg, obj.db)):
+            with _sigterm_interrupts(), PollLock(database_path(cfg, obj.db)):
                 code = _poll_accounts(
                     obj, [account], dry_run=False, limit=None, workers=workers, folder=folder, from_start=True,
                     command="reprocess", show_progress=sys.stderr.isatty(),
@@ -473,57 +473,15 @@ def reprocess(
             raise LockedExit(str(exc)) from None
         except KeyboardInterrupt:
             raise click.ClickException(f"reprocess {INTERRUPTED}") from None
-        finally:
-            signal.signal(signal.SIGTERM, previous)
         if not paths and not stored:
             sys.exit(code)
     store = obj.store()
     run_id = store.start_run("reprocess")
-    # SIGTERM ends the run as Ctrl-C does: the batch in hand rolls back, the run is recorded as
-    # interrupted (not "running" for ever), and a rerun adds what is missing.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    stored_n = new_events = 0
+    done = {"messages": 0, "events": 0}
     error: str | None = None
     try:
-        if paths:
-            # On a terminal, a first pass counts the messages for the progress bar.
-            total = sum(1 for _ in iter_paths(list(paths))) if sys.stderr.isatty() else 0
-            t = _import(store, iter_paths(list(paths)), cfg, workers, total)
-            stored_n, new_events = t["messages"], t["events"]
-            click.echo(
-                f"{t['seen']} messages read: {t['messages']} new, {t['duplicates']} already stored; {t['events']} new events"
-            )
-        if stored:
-            # Windows of stored messages, read in this thread (the connection is
-            # not shared with the pool's feeder thread), classified on every core.
-            batch: list[tuple[int, list[Event]]] = []
-            n = 0
-            window: list[tuple[int, RawMessage]] = []
-
-            def run_window() -> int:
-                done = 0
-                for (mid, _), events in zip(
-                    window, classify_many([r for _, r in window], cfg.classifier, workers), strict=True
-                ):
-                    batch.append((mid, events))
-                    if len(batch) >= BATCH:
-                        done += store.replace_events(batch).messages
-                        batch.clear()
-                window.clear()
-                return done
-
-            held = 0
-            for pair in store.stored_messages():
-                window.append(pair)
-                held += len(pair[1].data)
-                if len(window) >= WINDOW or held >= WINDOW_BYTES:
-                    n += run_window()
-                    held = 0
-            n += run_window()
-            if batch:
-                n += store.replace_events(batch).messages
-            stored_n += n
-            click.echo(f"{n} stored messages re-classified")
+        with _sigterm_interrupts():
+            _reprocess_work(store, cfg, paths, stored, workers, done)
     except (SourceError, StoreError) as exc:
         error = str(exc)
         raise UsageFailure(error) from None
@@ -531,12 +489,59 @@ def reprocess(
         error = INTERRUPTED
         raise click.ClickException(f"reprocess {error}") from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
         try:
-            store.finish_run(run_id, messages=stored_n, events=new_events, errors=int(error is not None), error=error)
+            store.finish_run(
+                run_id, messages=done["messages"], events=done["events"], errors=int(error is not None), error=error
+            )
         except (StoreError, sqlite3.Error):
             pass  # the database itself failed: the error above says so
         store.close()
+
+
+def _reprocess_work(
+    store: Store, cfg: Config, paths: tuple[str, ...], stored: bool, workers: int | None, done: dict[str, int]
+) -> None:
+    """Import ``paths`` and re-classify stored messages, counting into ``done`` as each part ends
+    (an interrupted run still records what it finished)."""
+    if paths:
+        # On a terminal, a first pass counts the messages for the progress bar.
+        total = sum(1 for _ in iter_paths(list(paths))) if sys.stderr.isatty() else 0
+        t = _import(store, iter_paths(list(paths)), cfg, workers, total)
+        done["messages"], done["events"] = t["messages"], t["events"]
+        click.echo(
+            f"{t['seen']} messages read: {t['messages']} new, {t['duplicates']} already stored; {t['events']} new events"
+        )
+    if stored:
+        # Windows of stored messages, read in this thread (the connection is
+        # not shared with the pool's feeder thread), classified on every core.
+        batch: list[tuple[int, list[Event]]] = []
+        n = 0
+        window: list[tuple[int, RawMessage]] = []
+
+        def run_window() -> int:
+            done = 0
+            for (mid, _), events in zip(
+                window, classify_many([r for _, r in window], cfg.classifier, workers), strict=True
+            ):
+                batch.append((mid, events))
+                if len(batch) >= BATCH:
+                    done += store.replace_events(batch).messages
+                    batch.clear()
+            window.clear()
+            return done
+
+        held = 0
+        for pair in store.stored_messages():
+            window.append(pair)
+            held += len(pair[1].data)
+            if len(window) >= WINDOW or held >= WINDOW_BYTES:
+                n += run_window()
+                held = 0
+        n += run_window()
+        if batch:
+            n += store.replace_events(batch).messages
+        done["messages"] += n
+        click.echo(f"{n} stored messages re-classified")
 
 
 INTERRUPTED = "interrupted; run the same command again to finish"
@@ -544,6 +549,17 @@ INTERRUPTED = "interrupted; run the same command again to finish"
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM ends the work as Ctrl-C does: the batch in hand rolls back, the run is recorded as
+    interrupted (not "running" for ever), and a rerun adds what is missing."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
