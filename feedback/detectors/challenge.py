@@ -137,10 +137,9 @@ class ChallengeResponseDetector:
                 return None
             if not (_CHALLENGE.search(body) and _YOUR_MESSAGE.search(body)) or looks_like_bounce(msg):
                 return None
-        body = msg.body_text[:6000]
         rcpt = _protected_address(msg)
         return Detection(
             kind=AUTOREPLY,
             detector=self.name,
-            findings=[Finding(recipient=rcpt, kind=AUTOREPLY, diagnostic=body[:500].strip())],
+            findings=[Finding(recipient=rcpt, kind=AUTOREPLY, diagnostic=msg.body_text[:500].strip())],
         )
