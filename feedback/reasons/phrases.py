@@ -9,6 +9,7 @@ replies that every MTA uses (Sisimai's ``Reason/*.pm`` modules index them).
 from __future__ import annotations
 
 import re
+from itertools import compress
 from typing import NamedTuple
 
 
@@ -37,7 +38,7 @@ class Phrases:
         self.pattern = "|".join(f"(?:{p})" for p in phrases)
         self.phrases = phrases
         self.source = source
-        self._branches: _Branches = [(_ANY, required_words(p), re.compile(p)) for p in phrases]
+        self._branches: _Branches = [(_ANY, required_words(p), LazyPattern(p)) for p in phrases]
 
     @property
     def _rx(self) -> re.Pattern[str]:
@@ -46,22 +47,77 @@ class Phrases:
 
     def search(self, text: str) -> bool:
         """Whether any phrase occurs in ``text`` (folded)."""
-        return _scan(self._branches, text) is not None
+        return _scan(_Guarded.of(self._branches), text) is not None
 
 
-_Branches = list[tuple[PhraseRule, tuple[str, ...] | None, re.Pattern[str]]]
+class LazyPattern:
+    """A phrase compiled on its first search: a run needs few of the hundreds of
+    phrases (their guard words rule the rest out), and compiling them all would
+    be most of the start-up time."""
+
+    __slots__ = ("pattern", "_rx")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._rx: re.Pattern[str] | None = None
+
+    @property
+    def rx(self) -> re.Pattern[str]:
+        """The compiled pattern."""
+        if self._rx is None:
+            self._rx = re.compile(self.pattern)
+        return self._rx
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``re.search`` of the pattern in ``text``."""
+        return (self._rx or self.rx).search(text)
+
+
+_Branches = list[tuple[PhraseRule, tuple[str, ...] | None, LazyPattern]]
 _ANY = PhraseRule("", "", "")
 
 
-def _scan(branches: _Branches, text: str) -> PhraseRule | None:
+class _Guarded:
+    """Branches laid out for ``_scan``: one (guard word, branch number) pair per guard word.
+
+    ``map(text.__contains__, words)`` then tests every guard in C, and only the
+    branches whose words occur reach Python, in table order. A branch without
+    guard words gets the empty word, which every text contains.
+    """
+
+    __slots__ = ("branches", "words", "owners")
+
+    _cache: dict[int, tuple[object, _Guarded]] = {}
+
+    def __init__(self, branches: _Branches) -> None:
+        self.branches = branches
+        words: list[str] = []
+        owners: list[int] = []
+        for i, (_, guard, _) in enumerate(branches):
+            for w in guard if guard is not None else ("",):
+                words.append(w)
+                owners.append(i)
+        self.words = tuple(words)
+        self.owners = tuple(owners)
+
+    @classmethod
+    def of(cls, branches: _Branches) -> _Guarded:
+        """The layout of ``branches``, built once per list."""
+        entry = cls._cache.get(id(branches))
+        if entry is None or entry[0] is not branches:
+            entry = cls._cache[id(branches)] = (branches, cls(branches))
+        return entry[1]
+
+
+def _scan(guarded: _Guarded, text: str) -> PhraseRule | None:
     """The tag of the first (tag, guard words, pattern) that matches ``text``, or None."""
-    for tag, words, rx in branches:
-        if words is not None:
-            if len(words) == 1:
-                if words[0] not in text:
-                    continue
-            elif not any(map(text.__contains__, words)):
-                continue
+    branches = guarded.branches
+    last = -1
+    for i in compress(guarded.owners, map(text.__contains__, guarded.words)):
+        if i == last:
+            continue  # two of its words occur: already tried
+        last = i
+        tag, _, rx = branches[i]
         if rx.search(text):
             return tag
     return None
@@ -902,23 +958,25 @@ assert [n for n, _ in TIER2[: len(TIER2_BEATS_CODE)]] == [n for n, _ in TIER2_BE
 PHRASE_WINDOW = 2000
 
 
-_FLAT: dict[int, tuple[list[tuple[str, Phrases]], _Branches]] = {}
+_FLAT: dict[int, tuple[list[tuple[str, Phrases]], _Guarded]] = {}
 # Where a group names no source of its own: the common wordings of a cause,
 # as Sisimai's per-reason modules collect them from many MTAs.
 _DEFAULT_SOURCE = "common MTA wording (index: Sisimai lib/Sisimai/Reason/{}.pm)"
 
 
-def _flat(table: list[tuple[str, Phrases]]) -> _Branches:
-    """A table as one list of (rule, guard words, phrase) in order: one loop, no calls."""
+def _flat(table: list[tuple[str, Phrases]]) -> _Guarded:
+    """A table as one list of (rule, guard words, phrase) in order, laid out for ``_scan``."""
     entry = _FLAT.get(id(table))
     if entry is None or entry[0] is not table:
         entry = _FLAT[id(table)] = (
             table,
-            [
-                (PhraseRule(reason, rx.pattern, ph.source or _DEFAULT_SOURCE.format(reason.title())), words, rx)
-                for reason, ph in table
-                for _, words, rx in ph._branches
-            ],
+            _Guarded(
+                [
+                    (PhraseRule(reason, rx.pattern, ph.source or _DEFAULT_SOURCE.format(reason.title())), words, rx)
+                    for reason, ph in table
+                    for _, words, rx in ph._branches
+                ]
+            ),
         )
     return entry[1]
 
