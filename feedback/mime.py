@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
 from email import errors
 from email._policybase import compat32
 from email.message import Message
+from itertools import compress, count
+from operator import methodcaller
 
 _HEADER = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
 
-Predicate = Callable[[str], object]
 # Where each message keeps the content type found while parsing (headers do not
 # change afterwards): ``parse.content_type`` reads it instead of asking again.
 CTYPE = "_feedback_ctype"
@@ -47,41 +47,71 @@ def _boundary(line: str, sep: str) -> tuple[bool, str | None] | None:
     return None
 
 
+# A line that could end a part: "--..." or empty (lines keep their "\n").
+_IS_MARK = methodcaller("startswith", ("--", "\n"))
+_IS_DASH = methodcaller("startswith", "--")
+
+
 def _blank(line: str) -> bool:
     # feedparser's NLCRE.match on an LF-only line
     return line[:1] == "\n"
 
 
 class _Lines:
-    """feedparser's BufferedSubFile over a finished list of lines."""
+    """feedparser's BufferedSubFile over a finished list of lines.
 
-    __slots__ = ("lines", "i", "n", "back", "stack", "marks")
+    feedparser keeps a stack of predicates, one per enclosing part, that end
+    the part at a line: a multipart's boundary, or an empty line inside a
+    message/delivery-status. Here the stack holds the boundary's separator
+    ("--" + boundary) or None for the empty line, so a candidate line is
+    tested with ``startswith`` instead of a call per predicate.
+    """
+
+    __slots__ = ("lines", "i", "n", "back", "stack", "blanks", "marks", "_dashes")
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.i = 0
         self.n = len(lines)
         self.back: list[str] = []
-        self.stack: list[Predicate] = []
+        self.stack: list[str | None] = []
+        self.blanks = 0  # how many None entries the stack holds
         # Where a line that could end a part stands: "--..." or empty.
-        self.marks = [k for k, ln in enumerate(lines) if ln[:2] == "--" or ln == "\n"]
+        self.marks = list(compress(count(), map(_IS_MARK, lines)))
+        self._dashes: list[int] | None = None
+
+    def push(self, separator: str | None) -> None:
+        """Enter a part that ends at ``separator`` (None: at an empty line)."""
+        self.stack.append(separator)
+        if separator is None:
+            self.blanks += 1
+
+    def pop(self) -> None:
+        if self.stack.pop() is None:
+            self.blanks -= 1
+
+    def ends(self, line: str) -> bool:
+        """Whether an enclosing part ends at ``line`` (feedparser: any predicate on the stack matches)."""
+        if line == "\n":
+            return self.blanks > 0
+        for sep in self.stack:
+            if sep is not None and line.startswith(sep) and _boundary(line, sep) is not None:
+                return True
+        return False
 
     def readline(self) -> str:
         if self.back:
             line = self.back.pop()
-            for pred in reversed(self.stack):
-                if pred(line):
-                    self.back.append(line)
-                    return ""
+            if self.stack and self.ends(line):
+                self.back.append(line)
+                return ""
             return line
         i = self.i
         if i >= self.n:
             return ""
         line = self.lines[i]
-        if line[:2] == "--" or line == "\n":
-            for pred in reversed(self.stack):
-                if pred(line):
-                    return ""
+        if self.stack and (line[:2] == "--" or line == "\n") and self.ends(line):
+            return ""
         self.i = i + 1
         return line
 
@@ -101,12 +131,19 @@ class _Lines:
                 if line == "":
                     return out
                 out.append(line)
-        i, marks, lines, stack = self.i, self.marks, self.lines, self.stack
+        i, lines = self.i, self.lines
+        if self.blanks:
+            marks = self.marks
+        else:
+            # Only boundaries can end it: the (many) empty lines need no test.
+            if self._dashes is None:
+                self._dashes = list(compress(count(), map(_IS_DASH, lines)))
+            marks = self._dashes
         end = self.n
+        ends = self.ends
         for k in range(bisect_left(marks, i), len(marks)):
             j = marks[k]
-            line = lines[j]
-            if any(pred(line) for pred in stack):
+            if ends(lines[j]):
                 end = j
                 break
         self.i = end
@@ -166,7 +203,7 @@ class _Parser:
             header = _HEADER.match
             while i < n:
                 line = lines[i]
-                if stack and (line[:2] == "--" or line == "\n") and any(pred(line) for pred in stack):
+                if stack and (line[:2] == "--" or line == "\n") and inp.ends(line):
                     break
                 i += 1
                 if not header(line):
@@ -182,10 +219,10 @@ class _Parser:
         cur.__dict__[CTYPE] = ctype
         if ctype == "message/delivery-status":
             while True:
-                inp.stack.append(_blank)
+                inp.push(None)
                 self.parsegen()
                 self.pop_message()
-                inp.stack.pop()
+                inp.pop()
                 inp.readline()
                 line = inp.readline()
                 if line == "":
@@ -244,7 +281,7 @@ class _Parser:
                     if not match(line):
                         inp.unreadline(line)
                         break
-                inp.stack.append(match)
+                inp.push(separator)
                 self.parsegen()
                 last_msg = self.last
                 assert last_msg is not None
@@ -258,7 +295,7 @@ class _Parser:
                     payload = last_msg._payload  # type: ignore[attr-defined]
                     if isinstance(payload, str) and payload.endswith("\n"):
                         last_msg._payload = payload[:-1]  # type: ignore[attr-defined]
-                inp.stack.pop()
+                inp.pop()
                 self.pop_message()
                 self.last = self.cur
             else:
@@ -293,7 +330,12 @@ class _Parser:
                     cont.append(line)
                 continue
             if first is not None:
-                headers.append(_source(first, cont))
+                # compat32's header_source_parse (``_source``), inline: it runs for every header.
+                name, value = first.split(":", 1)
+                value = value.lstrip(" \t")
+                if cont:
+                    value += "".join(cont)
+                headers.append((name, value.rstrip("\r\n")))
                 first = cont = None
             if c == "F" and line.startswith("From "):
                 if lineno == 0:
