@@ -215,7 +215,7 @@ class _Parser:
             inp.i = i
         self.parse_headers(cur, headers)
         # Computed once, where feedparser asks again each time it needs it.
-        ctype = cur.get_content_type()
+        ctype = _content_type(cur)
         cur.__dict__[CTYPE] = ctype
         if ctype == "message/delivery-status":
             while True:
@@ -246,7 +246,7 @@ class _Parser:
             compat32.handle_defect(cur, errors.NoBoundaryInMultipartDefect())
             cur.set_payload("".join(inp.rest()))
             return
-        if str(cur.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
+        if str(get_header(cur, "content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
             compat32.handle_defect(cur, errors.InvalidMultipartContentTransferEncodingDefect())
         separator = "--" + boundary
 
@@ -361,6 +361,47 @@ def _source(first: str, cont: list[str] | None) -> tuple[str, str]:
     if cont:
         value += "".join(cont)
     return name, value.rstrip("\r\n")
+
+
+INDEX = "_feedback_index"
+
+
+def header_index(msg: Message) -> dict[str, str]:
+    """{lower-cased name: stored value} of the first occurrence of each header, kept on the message.
+
+    Parsed messages are never changed afterwards, so the index cannot go stale.
+    """
+    index: dict[str, str] | None = msg.__dict__.get(INDEX)
+    if index is None:
+        # First occurrence of each name wins, as Message.get does.
+        index = {k.lower(): v for k, v in reversed(msg.__dict__.get("_headers", ()))}
+        msg.__dict__[INDEX] = index
+    return index
+
+
+def get_header(msg: Message, name: str, default: object = None) -> object:
+    """``msg.get(name, default)`` from the index: one dict lookup, not a scan of every header.
+
+    compat32 returns a value with 8-bit bytes (surrogates) as a ``Header``;
+    such values are left to ``Message.get`` itself.
+    """
+    value = header_index(msg).get(name.lower())
+    if value is None:
+        return default
+    if not isinstance(value, str) or not value.isascii():
+        return msg.get(name, default)
+    return value
+
+
+def _content_type(msg: Message) -> str:
+    """``msg.get_content_type()``, with the header read from the index."""
+    value = header_index(msg).get("content-type")
+    if value is None:
+        return msg.get_default_type()
+    if not isinstance(value, str) or not value.isascii():
+        return msg.get_content_type()
+    ctype = value.partition(";")[0].strip().lower()
+    return ctype if ctype.count("/") == 1 else "text/plain"
 
 
 def split_lines(text: str) -> list[str]:

@@ -159,7 +159,8 @@ def raw_payload(part: Message) -> Any:
     the part's declared charset, ASCII by default: the bytes are lost before
     we can decode them properly. The stored value keeps them.
     """
-    return part.__dict__.get("_payload", part.get_payload())
+    stored = part.__dict__
+    return stored["_payload"] if "_payload" in stored else part.get_payload()
 
 
 def header_of(msg: Message, name: str) -> str:
@@ -169,12 +170,7 @@ def header_of(msg: Message, name: str) -> str:
     bounces' Subject) into U+FFFD under compat32; the stored value keeps them
     as surrogates, which decode as UTF-8 (or the charset they really are).
     """
-    index = msg.__dict__.get("_feedback_index")
-    if index is None:
-        # First occurrence of each name wins, as Message.get does.
-        index = {k.lower(): v for k, v in reversed(msg.__dict__.get("_headers", ()))}
-        msg.__dict__["_feedback_index"] = index
-    value = index.get(name.lower())
+    value = mime.header_index(msg).get(name.lower())
     return decode_header(value) if value is not None else ""
 
 
@@ -197,7 +193,7 @@ def part_text(part: Message, limit: int = MAX_TEXT) -> str:
     if not isinstance(payload, str):
         return ""
     raw = _safe_payload_encode(payload[: limit * 2])
-    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    cte = str(mime.get_header(part, "content-transfer-encoding", "")).strip().lower()
     if cte == "base64":
         try:
             raw = base64.b64decode(re.sub(rb"[^A-Za-z0-9+/=]", b"", raw)[: limit * 2] + b"===")
@@ -217,7 +213,7 @@ def charset_of(part: Message) -> str | None:
     Read straight from the header: ``get_param`` re-parses every parameter
     (RFC 2231 included) and costs more than decoding the part itself.
     """
-    ctype = part.get("content-type")
+    ctype = mime.get_header(part, "content-type")
     if not ctype:
         return None
     m = _CHARSET.search(str(ctype))
@@ -280,11 +276,14 @@ class Parsed:
         stack: list[tuple[int, Message]] = [(0, self.msg)]
         while stack:
             depth, part = stack.pop()
-            payload = part.get_payload()
+            # The stored payload has the type get_payload() would return (str, list or None),
+            # without get_payload's charset work on every leaf.
+            payload = raw_payload(part)
             ct = content_type(part)
             if isinstance(payload, str) and ct.startswith("multipart/") and 0 < depth:
                 fixed = _repair_boundary(
-                    part, _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(payload)
+                    part,
+                    _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(part.get_payload()),
                 )
                 if fixed is not None:
                     part, payload = fixed, fixed.get_payload()
@@ -319,7 +318,7 @@ class Parsed:
                 # A multipart whose delimiters are gone: its body is all we have.
                 texts.append(part_text(part))
                 continue
-            disposition = str(part.get("content-disposition", "")).lower()
+            disposition = str(mime.get_header(part, "content-disposition", "")).lower()
             if ct == "text/plain" and "attachment" not in disposition:
                 texts.append(part_text(part))
             elif ct == "text/html" and "attachment" not in disposition:

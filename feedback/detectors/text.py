@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from ..mime import get_header
 from ..models import BOUNCE
 from ..original import find_marker
 from ..parse import ADDR_RE, Parsed, addresses, decode_header, normalise_address
@@ -181,7 +182,7 @@ def _original_senders(msg: Parsed) -> set[str]:
         out: set[str] = set()
         if original is not None:
             for h in ("return-path", "from", "sender"):
-                out.update(a.lower() for a in addresses(decode_header(original.get(h))))
+                out.update(a.lower() for a in addresses(decode_header(get_header(original, h))))
         return out
 
     return msg.memo("original-senders", compute)
