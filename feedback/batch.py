@@ -8,7 +8,6 @@ serial run.
 from __future__ import annotations
 
 import collections
-import multiprocessing
 import os
 import signal
 import threading
@@ -80,6 +79,13 @@ def classify_item(item: RawMessage | FileRef, config: ClassifierConfig = DEFAULT
     return classify(item, config)
 
 
+def _mp_context() -> Any:
+    """fork where there is one. multiprocessing is imported here: a serial run never needs it."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+
+
 def default_workers() -> int:
     """One worker per usable core."""
     try:
@@ -117,7 +123,7 @@ def classify_many(
         # A short run: starting a pool would cost more than it saves.
         yield from serial(head)
         return
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    ctx = _mp_context()
     # Pool.imap reads its input as fast as it can: slots taken per message sent
     # and given back per result, by count and by bytes held, keep memory flat on
     # any mailbox, whatever its messages weigh.
@@ -198,7 +204,7 @@ class Classifier:
     def _ensure_pool(self) -> Any:
         # Started on the first batch worth it: an idle poll forks nothing.
         if self._pool is None:
-            ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            ctx = _mp_context()
             self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(self.config, None))
         return self._pool
 

@@ -283,7 +283,7 @@ class Parsed:
             if isinstance(payload, str) and ct.startswith("multipart/") and 0 < depth:
                 fixed = _repair_boundary(
                     part,
-                    _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(part.get_payload()),
+                    _safe_payload_encode(_headers_text(part)) + b"\n\n" + _safe_payload_encode(str(part.get_payload())),
                 )
                 if fixed is not None:
                     part, payload = fixed, fixed.get_payload()
@@ -431,6 +431,14 @@ ADDR_RE = re.compile(
 _QUOTED_LOCAL = re.compile(r'^"[^"]*"@')
 
 
+# The detectors ask for the addresses of the same header values and report
+# lines several times per message: a small cache answers the repeats. Both
+# functions depend on their text alone, so a cached answer is always the
+# answer; the cache is small enough to hold a few messages' texts only.
+ADDRESS_CACHE = 128
+
+
+@functools.lru_cache(maxsize=ADDRESS_CACHE)
 def normalise_address(addr: str | None) -> str | None:
     """Strip brackets/quotes/mailto; lower-case the domain (local part kept as sent)."""
     if not addr:
@@ -455,6 +463,11 @@ def normalise_address(addr: str | None) -> str | None:
 
 def addresses(text: str) -> list[str]:
     """Every address in ``text``, normalised, in order, without repeats."""
+    return list(_addresses(text))
+
+
+@functools.lru_cache(maxsize=ADDRESS_CACHE)
+def _addresses(text: str) -> tuple[str, ...]:
     out: list[str] = []
     seen: set[str] = set()
     for m in ADDR_RE.finditer(text):
@@ -462,7 +475,7 @@ def addresses(text: str) -> list[str]:
         if a and a.lower() not in seen:
             seen.add(a.lower())
             out.append(a)
-    return out
+    return tuple(out)
 
 
 def first_address(value: str) -> str:

@@ -80,7 +80,7 @@ def _raw(value: object) -> str:
         # 8-bit bytes in a field (RFC 6533 allows UTF-8; servers write it in plain
         # DSNs too) reach us as surrogates: read them as UTF-8, else Latin-1.
         text = surrogate_text(text)
-    return re.sub(r"\s*\n\s*", " ", text) if "\n" in text else text
+    return _FOLDED_LINE.sub(" ", text) if "\n" in text else text
 
 
 def dsn_text(part: Message) -> str:
@@ -157,11 +157,16 @@ def plain_address(value: str) -> str | None:
     return a if a and _PLAIN.match(a) else None
 
 
+_FOLDED_LINE = re.compile(r"\s*\n\s*")
+_TYPE_NAME = re.compile(r"\s*[A-Za-z0-9-]+\s*")
+_SPACES = re.compile(r"\s+")
+
+
 def typed_value(value: str) -> tuple[str | None, str]:
     """Split "rfc822; addr" / "smtp; 550 ..." into (type, value)."""
     if ";" in value:
         t, _, v = value.partition(";")
-        if re.fullmatch(r"\s*[A-Za-z0-9-]+\s*", t):
+        if _TYPE_NAME.fullmatch(t):
             return t.strip().upper(), v.strip()
     return None, value.strip()
 
@@ -287,7 +292,7 @@ class DSNDetector:
 
         def report() -> str:
             # Only a lone recipient without any diagnostic borrows the whole text.
-            return re.sub(r"\s+", " ", report_text(msg)).strip()[:2000] if single else ""
+            return _SPACES.sub(" ", report_text(msg)).strip()[:2000] if single else ""
 
         if len(recipients) == 1:
             fallback = addresses(msg.header("x-failed-recipients"))

@@ -85,6 +85,16 @@ TEMPORARY_TEXT = re.compile(
 _SENDER_CONTEXT = re.compile(r"mail from:|envelope-from|return-path|reply-to|sender address|^from:|^to:|^cc:")
 
 
+# Compiled once: these run on every line or every report.
+_EMBEDDED_HEADERS = re.compile(r"\n\n(?:Return-Path|Received|Message-ID|DKIM-Signature): ", re.I)
+_BARE_REST = re.compile(r"^>?\s*:?\s*$|^>?:")
+_TO_LINE = re.compile(r"\s*(?:[-*•]\s*)?to:", re.I)
+_REFUSAL_REPLY = re.compile(r"<<<\s*[45]\d\d\b")
+_SAYS_SOMETHING = re.compile(r"\d{3}|\w{4,} \w{4,}")
+_BLANKS = re.compile(r"[ \t]+")
+_EMPTY_LINES = re.compile(r"\n\s*\n+")
+
+
 def looks_like_bounce(msg: Parsed) -> bool:
     """Whether the envelope and headers say this is a non-delivery report."""
     if msg.header("x-failed-recipients"):
@@ -154,7 +164,7 @@ def _report_text(msg: Parsed) -> str:
     if m:
         return text[: m[0]]
     # No marker: stop at an embedded header block (a quoted original without one).
-    h = re.search(r"\n\n(?:Return-Path|Received|Message-ID|DKIM-Signature): ", text, re.I)
+    h = _EMBEDDED_HEADERS.search(text)
     return text[: h.start()] if h else text
 
 
@@ -226,9 +236,9 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         # in the strict "<rcpt>:" / bare-address layouts: people do mail
         # themselves, but a greeting line "sender@example.com 様" is no recipient.
         labelled = bool(line[: m.start(1)].strip(" \t<>\"'(-*•|"))
-        if addr.lower() in excluded and (labelled or not re.match(r"^>?\s*:?\s*$|^>?:", line[m.end(1) :])):
+        if addr.lower() in excluded and (labelled or not _BARE_REST.match(line[m.end(1) :])):
             continue
-        if re.match(r"\s*(?:[-*•]\s*)?to:", line, re.I):
+        if _TO_LINE.match(line):
             echoed.add(i)
         heads.append((i, addr, line[m.end(1) :]))
     senders = _original_senders(msg)
@@ -274,7 +284,7 @@ def _attach_transcript_commands(lines: list[str], blocks: dict[str, str]) -> Non
             last = t
         elif t.startswith("<<<") and last:
             low = last.lower()
-            refused = bool(re.match(r"<<<\s*[45]\d\d\b", t))
+            refused = bool(_REFUSAL_REPLY.match(t))
             for addr in blocks:
                 # ">>> RCPT To:<rcpt>" answered by "<<< 550 ...": refused at RCPT
                 # even when the reply does not repeat the address (Sendmail v5).
@@ -336,7 +346,7 @@ class TextBounceDetector:
                 diag = _after(report, r)
                 if not diag or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
                     diag = whole
-            elif len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
+            elif len(diag) < 12 or not _SAYS_SOMETHING.search(diag):
                 diag = (diag + " " + whole).strip()
             final = original_case.get(r, r)
             sent_to = _generated_from(blocks.get(r, ""))
@@ -391,8 +401,8 @@ def _after(report: str, rcpt: str) -> str:
 
 
 def _condense(report: str) -> str:
-    text = re.sub(r"[ \t]+", " ", report)
-    return re.sub(r"\n\s*\n+", "\n", text).strip()[:4000]
+    text = _BLANKS.sub(" ", report)
+    return _EMPTY_LINES.sub("\n", text).strip()[:4000]
 
 
 def _permanence(report: str) -> bool | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _REMOTE_STATUS = re.compile(r"\b[45]\d\d[ -]'?([45]\.\d{1,3}\.\d{1,3})\b")
@@ -11,6 +12,12 @@ REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-,;)\]]|$)", re.M)
 _FIRST_REPLY = re.compile(r"([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})")
 
 
+_SPACES = re.compile(r"\s+")
+
+
+# fold() depends on its text alone; the detector and decide() fold the same
+# diagnostic in turn, so a few recent answers are kept.
+@functools.lru_cache(maxsize=64)
 def fold(text: str) -> str:
     """Lower-case and fold whitespace, as every phrase table expects.
 
@@ -18,7 +25,7 @@ def fold(text: str) -> str:
     5.7.1 ..."); inside a sentence they would break the phrases, so every
     repetition after the first is dropped.
     """
-    t = re.sub(r"\s+", " ", text).lower().strip()
+    t = _SPACES.sub(" ", text).lower().strip()
     m = _FIRST_REPLY.search(t)
     if m is None:
         return t
