@@ -27,6 +27,7 @@ from ..models import BOUNCE
 from ..original import find_marker
 from ..parse import ADDR_RE, Parsed, addresses, decode_header, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
+from ..reasons.phrases import GuardedPattern
 from .autoreply import VACATION_SUBJECT
 from .base import Detection, Finding
 
@@ -71,12 +72,12 @@ BOUNCE_SUBJECT = re.compile(
     r"退信|退回|投递失败|投遞失敗|发送失败|發送失敗|无法投递|無法投遞|未能送达|無法送達|无法送达",
     re.I,
 )
-PERMANENT_TEXT = re.compile(
+PERMANENT_TEXT = GuardedPattern(
     r"permanent(?:ly)? (?:error|fatal|failure|failed)|failed permanently|fatal errors?|"
     r"this is a permanent error|could not be delivered|has been rejected|i'?ve given up|"
     r"unable to deliver|was not delivered|couldn'?t be delivered|delivery has failed",
 )
-TEMPORARY_TEXT = re.compile(
+TEMPORARY_TEXT = GuardedPattern(
     r"temporar(?:y|ily)|delayed|will (?:continue|keep) trying|will continue to try|has been postponed|will retry|still trying|"
     r"not yet been delivered|has not been delivered yet|is still in (?:the )?queue|"
     r"warning: message|delivery attempts will continue|persistent",

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from .phrases import GuardedPattern
+
 RECIPIENT = "recipient"
 SENDER = "sender"
 HOST = "host"
@@ -28,8 +30,8 @@ SYSTEM = "system"
 
 # Postfix smtpd "Recipient address rejected"; RFC 5321 examples ("recipient
 # not found"); a reply naming the recipient's mailbox.
-_RECIPIENT_STATEMENT = re.compile(r"\brecipient (?:address )?(?:rejected|refused|unknown|invalid|not found)|\brcpt\b")
-_SENDER_STATEMENT = re.compile(
+_RECIPIENT_STATEMENT = GuardedPattern(r"\brecipient (?:address )?(?:rejected|refused|unknown|invalid|not found)|\brcpt\b")
+_SENDER_STATEMENT = GuardedPattern(
     # Postfix smtpd: "<a@b>: Sender address rejected: Domain not found" / "... undeliverable address".
     r"\bsender (?:address |domain |e-?mail (?:address )?)?(?:rejected|refused|denied|blocked|blacklisted|"
     r"invalid|unknown|not (?:allowed|permitted|authori[sz]ed|verified|found|accepted|exist)|"
@@ -46,14 +48,14 @@ _SENDER_STATEMENT = re.compile(
 )
 # Our client, not anyone's address: Postfix "Client host rejected", DNSBL
 # refusals (RFC 5782 lists), "your IP", reverse DNS checks.
-_HOST_STATEMENT = re.compile(
+_HOST_STATEMENT = GuardedPattern(
     r"\bclient host\b|\bblocked using\b|\b(?:dns)?rbl\b|\bdnsbl\b|spamhaus|spamcop|sorbs|barracudacentral"
     r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network)\b"
     r"|\breverse dns\b|\bptr record"
     # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
     r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
 )
-_SYSTEM_STATEMENT = re.compile(
+_SYSTEM_STATEMENT = GuardedPattern(
     r"local delivery (?:agent )?fail|\b(?:mail|routing|forwarding|aliasing) loop|loops back to myself"
     r"|too many hops|\bconfiguration error|misconfigur"
 )

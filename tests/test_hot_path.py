@@ -1,0 +1,146 @@
+"""The classifier's shortcuts (guards, indexes, small caches) answer exactly as the plain code would."""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedback import mime
+from feedback.detectors import text as text_detector
+from feedback.models import RawMessage
+from feedback.parse import addresses, normalise_address, parse
+from feedback.pipeline import classify
+from feedback.reasons import phrases, subject
+from feedback.reasons.text import fold
+
+from .conftest import MESSAGES
+from .test_reasons import CASES
+
+GUARDED = {
+    "recipient statement": subject._RECIPIENT_STATEMENT,
+    "sender statement": subject._SENDER_STATEMENT,
+    "host statement": subject._HOST_STATEMENT,
+    "system statement": subject._SYSTEM_STATEMENT,
+    "permanent text": text_detector.PERMANENT_TEXT,
+    "temporary text": text_detector.TEMPORARY_TEXT,
+}
+# The reason table's diagnostics and every fixture's report text, folded.
+DIAGNOSTICS = [fold(row[1]) for row in CASES if isinstance(row[1], str) and row[1]] + [
+    fold(parse(p.read_bytes()).body_text[:3000]) for p in sorted(MESSAGES.glob("*.eml"))
+]
+
+
+def _span(m: re.Match[str] | None) -> tuple[int, int, str] | None:
+    return None if m is None else (m.start(), m.end(), m.group(0))
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_guarded_pattern_matches_as_the_pattern(name: str) -> None:
+    g = GUARDED[name]
+    assert g.words, "every alternative has required words, so the guard is on"
+    hits = 0
+    for text in DIAGNOSTICS:
+        assert _span(g.search(text)) == _span(g.rx.search(text)), text
+        hits += g.rx.search(text) is not None
+    assert hits, "the samples exercise the pattern"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_guarded_patterns_on_generated_text(data: st.DataObject) -> None:
+    # Texts made of the guards' own words and pieces of them, with noise.
+    pieces = [w for g in GUARDED.values() for w in g.words or ()]
+    pieces += [w[: len(w) // 2] for w in pieces] + [" ", "550 ", "5.1.1 ", "user ", "address ", "rejected", "ip "]
+    text = "".join(data.draw(st.lists(st.sampled_from(pieces) | st.text(max_size=3), max_size=12)))
+    for g in GUARDED.values():
+        assert _span(g.search(text)) == _span(g.rx.search(text))
+
+
+def test_a_pattern_without_required_words_is_always_searched() -> None:
+    g = phrases.GuardedPattern(r"\d{3}|mailbox full")
+    assert g.words is None
+    assert g.search("550") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "alternatives"),
+    [
+        (r"a|b", ["a", "b"]),
+        (r"(?:a|b)c|d", ["(?:a|b)c", "d"]),
+        (r"[|]x|y", ["[|]x", "y"]),
+        (r"[]|]x|y", ["[]|]x", "y"]),
+        (r"\|x|y", [r"\|x", "y"]),
+        (r"abc", ["abc"]),
+    ],
+)
+def test_top_level_alternatives(pattern: str, alternatives: list[str]) -> None:
+    assert phrases.top_level_alternatives(pattern) == alternatives
+
+
+def test_every_phrase_compiles() -> None:
+    # Phrases are compiled on first use: a broken one must still fail here, not in a run.
+    tables = [phrases.TIER0, phrases.TIER1, phrases.ADDRESS, phrases.TIER2]
+    for table in tables:
+        for _, ph in table:
+            for _, _, lazy in ph._branches:
+                assert lazy.rx.pattern == lazy.pattern
+
+
+def test_phrase_rule_is_the_first_matching_phrase_in_table_order() -> None:
+    # The indexed scan gives what a plain loop over the table gives.
+    order = phrases.TIER1 + phrases.ADDRESS + phrases.TIER2
+    flat = [(reason, p) for reason, ph in order for p in ph.phrases]
+    for text in DIAGNOSTICS:
+        plain = next(((r, p) for r, p in flat if re.search(p, text[: phrases.PHRASE_WINDOW])), None)
+        found = phrases.phrase_rule(text, order)
+        assert ((found.reason, found.pattern) if found else None) == plain, text
+
+
+def test_address_caches_answer_each_text_afresh() -> None:
+    first = addresses("To: a@example.com, b@example.net")
+    first.append("mutated@example.org")
+    assert addresses("To: a@example.com, b@example.net") == ["a@example.com", "b@example.net"]
+    assert addresses("To: c@example.com") == ["c@example.com"]
+    assert normalise_address("<D@Example.COM>") == "D@example.com"
+    assert normalise_address("<e@Example.COM>") == "e@example.com"
+
+
+def test_two_messages_differing_only_in_addresses_get_their_own() -> None:
+    raw = (MESSAGES / "qmail-userunknown.eml").read_bytes()
+    before = classify(RawMessage(data=raw, source="a"))
+    assert before[0].recipient
+    other = raw.replace(before[0].recipient.encode(), b"someone-else@example.net")
+    after = classify(RawMessage(data=other, source="b"))
+    assert [e.recipient for e in after] == ["someone-else@example.net"]
+    assert [e.recipient for e in classify(RawMessage(data=raw, source="a"))] == [e.recipient for e in before]
+
+
+def _parts(m: Message) -> list[Message]:
+    out = [m]
+    payload = m.get_payload()
+    if isinstance(payload, list):
+        for p in payload:
+            if isinstance(p, Message):
+                out += _parts(p)
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(MESSAGES.glob("*.eml")), ids=lambda p: p.name)
+def test_indexed_headers_are_message_get(path) -> None:
+    msg = parse(path.read_bytes()).msg
+    for part in _parts(msg):
+        names = {k.lower() for k in part.keys()} | {"content-type", "x-absent"}
+        for name in names:
+            got, want = mime.get_header(part, name), part.get(name)
+            assert str(got) == str(want) and type(got) is type(want), name
+        assert mime._content_type(part) == part.get_content_type()
+
+
+def test_indexed_header_with_8bit_bytes_is_message_get() -> None:
+    msg = parse("Subject: caf\u00e9\nContent-Type: text/plain\n\nbody\n".encode()).msg
+    assert str(mime.get_header(msg, "subject")) == str(msg.get("subject"))
+    assert type(mime.get_header(msg, "subject")) is type(msg.get("subject"))
