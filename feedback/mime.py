@@ -151,9 +151,10 @@ class _Lines:
 
 
 class _Parser:
-    __slots__ = ("input", "msgstack", "cur", "last")
+    __slots__ = ("input", "msgstack", "cur", "last", "headersonly")
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], headersonly: bool = False) -> None:
+        self.headersonly = headersonly
         self.input = _Lines(lines)
         self.msgstack: list[Message] = []
         self.cur: Message | None = None
@@ -178,7 +179,7 @@ class _Parser:
     def parse(self) -> Message:
         self.parsegen()
         root = self.pop_message()
-        if root.get_content_maintype() == "multipart" and not root.is_multipart():
+        if root.get_content_maintype() == "multipart" and not root.is_multipart() and not self.headersonly:
             compat32.handle_defect(root, errors.MultipartInvariantViolationDefect())
         return root
 
@@ -214,6 +215,10 @@ class _Parser:
                 headers.append(line)
             inp.i = i
         self.parse_headers(cur, headers)
+        if self.headersonly:
+            # feedparser's headersonly: whatever follows the headers is the payload, as text.
+            cur.set_payload("".join(inp.rest()))
+            return
         # Computed once, where feedparser asks again each time it needs it.
         ctype = _content_type(cur)
         cur.__dict__[CTYPE] = ctype
@@ -412,6 +417,19 @@ def split_lines(text: str) -> list[str]:
     if last:
         out.append(last)
     return out
+
+
+# Line ends str.splitlines() knows besides LF: the stdlib's parser splits a str
+# at each of them, ours at LF only.
+_OTHER_LINE_ENDS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def headers_from_text(text: str) -> Message | None:
+    """What ``email.parser.Parser(policy=compat32).parsestr(text, headersonly=True)`` returns,
+    or None when ``text`` has line ends other than LF (then ask the stdlib)."""
+    if _OTHER_LINE_ENDS.search(text):
+        return None
+    return _Parser(split_lines(text), headersonly=True).parse()
 
 
 def message_from_bytes(data: bytes) -> Message:

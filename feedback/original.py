@@ -7,6 +7,7 @@ from email.message import Message
 from email.parser import Parser
 from email.policy import compat32
 
+from .mime import headers_from_text
 from .parse import Parsed, part_text
 
 # Markers after which MTAs quote the returned message in a plain-text bounce.
@@ -104,7 +105,9 @@ def _headers(text: str) -> Message:
         line = lines[i]
         if line and line[0] not in " \t" and not _FIELD_LINE.match(line) and _FIELD_LINE.match(lines[i + 1]):
             lines[i] = " " + line
-    return _HEADER_PARSER.parsestr("\n".join(lines), headersonly=True)
+    block = "\n".join(lines)
+    parsed = headers_from_text(block)
+    return parsed if parsed is not None else _HEADER_PARSER.parsestr(block, headersonly=True)
 
 
 def find_original(msg: Parsed) -> Message | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from email.message import Message
+from email.parser import Parser
+from email.policy import compat32
 
 import pytest
 from hypothesis import given, settings
@@ -12,12 +14,13 @@ from hypothesis import strategies as st
 from feedback import mime
 from feedback.detectors import text as text_detector
 from feedback.models import RawMessage
-from feedback.parse import addresses, normalise_address, parse
+from feedback.parse import addresses, normalise_address, normalise_newlines, parse
 from feedback.pipeline import classify
 from feedback.reasons import phrases, subject
 from feedback.reasons.text import fold
 
 from .conftest import MESSAGES
+from .test_mime import tree
 from .test_reasons import CASES
 
 GUARDED = {
@@ -144,3 +147,51 @@ def test_indexed_header_with_8bit_bytes_is_message_get() -> None:
     msg = parse("Subject: caf\u00e9\nContent-Type: text/plain\n\nbody\n".encode()).msg
     assert str(mime.get_header(msg, "subject")) == str(msg.get("subject"))
     assert type(mime.get_header(msg, "subject")) is type(msg.get("subject"))
+
+
+_HEADER_PARSER = Parser(policy=compat32)
+
+
+def _same_headers_as_stdlib(text: str) -> None:
+    ours = mime.headers_from_text(text)
+    if ours is None:
+        assert mime._OTHER_LINE_ENDS.search(text)
+        return
+    assert tree(ours) == tree(_HEADER_PARSER.parsestr(text, headersonly=True))
+
+
+@pytest.mark.parametrize("path", sorted(MESSAGES.glob("*.eml")), ids=lambda p: p.name)
+def test_headers_only_as_stdlib(path) -> None:
+    text = normalise_newlines(path.read_bytes()).decode("ascii", "surrogateescape")
+    _same_headers_as_stdlib(text)
+    _same_headers_as_stdlib(text.partition("\n\n")[0])
+    # The quoted original of a text bounce, where there is one.
+    body = parse(path.read_bytes()).body_text
+    _same_headers_as_stdlib(body)
+    _same_headers_as_stdlib(body[body.find("\nReceived:") + 1 :])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "From: a@example.com",
+                "From x",
+                " folded",
+                "\t",
+                ":no name",
+                "X-A: 1",
+                "",
+                "--b",
+                "body line",
+                "Received: from x\r",
+                "To: b@example.net\x0c",
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_headers_only_on_generated_lines(lines: list[str]) -> None:
+    _same_headers_as_stdlib("\n".join(lines))
+    _same_headers_as_stdlib("\n".join(lines) + "\n")
