@@ -17,6 +17,7 @@ from feedback.models import RawMessage
 from feedback.parse import addresses, normalise_address, normalise_newlines, parse
 from feedback.pipeline import classify
 from feedback.reasons import phrases, subject
+from feedback.reasons import text as reason_text
 from feedback.reasons.text import fold
 
 from .conftest import MESSAGES
@@ -30,6 +31,7 @@ GUARDED = {
     "system statement": subject._SYSTEM_STATEMENT,
     "permanent text": text_detector.PERMANENT_TEXT,
     "temporary text": text_detector.TEMPORARY_TEXT,
+    "qmail boilerplate": text_detector.BOILERPLATE,
 }
 # The reason table's diagnostics and every fixture's report text, folded.
 DIAGNOSTICS = [fold(row[1]) for row in CASES if isinstance(row[1], str) and row[1]] + [
@@ -61,6 +63,42 @@ def test_guarded_patterns_on_generated_text(data: st.DataObject) -> None:
     text = "".join(data.draw(st.lists(st.sampled_from(pieces) | st.text(max_size=3), max_size=12)))
     for g in GUARDED.values():
         assert _span(g.search(text)) == _span(g.rx.search(text))
+
+
+def test_guarded_pattern_ignoring_case() -> None:
+    g = phrases.GuardedPattern(r"giving up on [0-9.]+|mailbox full", re.I)
+    assert g.words == ("giving up on ", "mailbox full")
+    assert g.search("Giving Up On 192.0.2.1.") is not None
+    assert g.sub(" ", "x MAILBOX FULL y") == "x   y"
+    assert [m.group(0) for m in g.finditer("mailbox full, Mailbox Full")] == ["mailbox full", "Mailbox Full"]
+    # re.I lets the Kelvin sign match "k": non-ASCII text is always searched.
+    k = phrases.GuardedPattern(r"blocked", re.I)
+    assert k.search("bloc\u212aed") is not None
+    assert k.search("nothing here") is None and k.sub("-", "nothing") == "nothing"
+    with pytest.raises(ValueError):
+        phrases.GuardedPattern("x", re.M)
+
+
+# The code patterns as they were, before their look-behinds moved after the first digit.
+_STATUS_BEFORE = re.compile(r"(?<![\w.])(?<![A-Za-z_]-)([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+_REPLY_BEFORE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-,;)\]]|$)", re.M)
+
+
+def _all(rx: re.Pattern[str], text: str) -> list[tuple[object, ...]]:
+    return [(m.span(), m.groups()) for m in rx.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="2455.0-_aZ \n1x)", max_size=14))
+def test_code_patterns_find_what_they_found(text: str) -> None:
+    assert _all(reason_text.STATUS_RE, text) == _all(_STATUS_BEFORE, text)
+    assert _all(reason_text.REPLY_RE, text) == _all(_REPLY_BEFORE, text)
+
+
+def test_code_patterns_on_the_diagnostics() -> None:
+    for text in DIAGNOSTICS:
+        assert _all(reason_text.STATUS_RE, text) == _all(_STATUS_BEFORE, text)
+        assert _all(reason_text.REPLY_RE, text) == _all(_REPLY_BEFORE, text)
 
 
 def test_a_pattern_without_required_words_is_always_searched() -> None:

@@ -385,7 +385,7 @@ def _generated_from(block: str) -> str | None:
 
 # Sentences an MTA appends to every report whatever the cause; left in, they
 # would read as a cause of their own ("queue too long" is not why qmail failed).
-BOILERPLATE = re.compile(
+BOILERPLATE = GuardedPattern(
     r"i'?m not going to try again;\s+this\s+message\s+has\s+been\s+in\s+the\s+queue\s+too\s+long\.?"  # qmail
     r"|giving up on [0-9a-f.:]+\.?"  # qmail
     r"|this is a permanent error; i'?ve given up\. sorry it didn'?t work out\.?",  # qmail
@@ -402,7 +402,8 @@ def _after(report: str, rcpt: str) -> str:
 
 
 def _condense(report: str) -> str:
-    text = _BLANKS.sub(" ", report)
+    # Runs of blanks become one space: without a tab or two spaces in a row there are none.
+    text = _BLANKS.sub(" ", report) if "\t" in report or "  " in report else report
     return _EMPTY_LINES.sub("\n", text).strip()[:4000]
 
 

@@ -9,6 +9,7 @@ replies that every MTA uses (Sisimai's ``Reason/*.pm`` modules index them).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import compress
 from typing import NamedTuple
 
@@ -246,27 +247,34 @@ def top_level_alternatives(pattern: str) -> list[str]:
 
 
 class GuardedPattern:
-    """A compiled pattern searched only when a word that every match contains occurs.
+    """A compiled pattern run only when a word that every match contains occurs.
 
     Python's ``re`` tries each alternative of ``a|b|c`` at every position of the
     text; a pattern of many alternatives costs a hundred microseconds on a
     short diagnostic. The guard words (``required_words`` of each top-level
     alternative) are tested first, in C; when none occurs the pattern cannot
-    match and is not run. When it runs, the match is the pattern's own.
+    match and is not run. When it runs, the answer is the pattern's own.
+
+    With ``re.I`` the words are looked for in the lower-cased text, and only
+    in ASCII text: ``re.I`` also lets a few non-ASCII letters (the Kelvin sign,
+    the long s) match ASCII ones, which ``lower()`` does not know.
     """
 
-    __slots__ = ("rx", "words")
+    __slots__ = ("rx", "words", "_fold")
 
-    def __init__(self, pattern: str) -> None:
-        self.rx = re.compile(pattern)
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        if flags & ~re.I:
+            raise ValueError("only re.I is supported")
+        self.rx = re.compile(pattern, flags)
+        self._fold = bool(flags & re.I)
         words: list[str] = []
         for alt in top_level_alternatives(pattern):
             # A leading \b only narrows the matches: the words after it are still required.
-            w = required_words(alt.removeprefix("\\b"))
-            if w is None:
+            required = required_words(alt.removeprefix("\\b"))
+            if required is None or (self._fold and not all(w.isascii() for w in required)):
                 words = []
                 break
-            words.extend(w)
+            words.extend(w.lower() if self._fold else w for w in required)
         # No guard when an alternative has no required word: always searched.
         self.words: tuple[str, ...] | None = tuple(dict.fromkeys(words)) if words else None
 
@@ -274,11 +282,27 @@ class GuardedPattern:
     def pattern(self) -> str:
         return self.rx.pattern
 
+    def possible(self, text: str) -> bool:
+        """False only when no match can exist in ``text``."""
+        if self.words is None:
+            return True
+        if self._fold:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        return any(map(text.__contains__, self.words))
+
     def search(self, text: str) -> re.Match[str] | None:
         """``re.search`` of the pattern in ``text``."""
-        if self.words is not None and not any(map(text.__contains__, self.words)):
-            return None
-        return self.rx.search(text)
+        return self.rx.search(text) if self.possible(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``re.finditer`` of the pattern in ``text``."""
+        return self.rx.finditer(text) if self.possible(text) else iter(())
+
+    def sub(self, repl: str, text: str) -> str:
+        """``re.sub`` of the pattern in ``text``."""
+        return self.rx.sub(repl, text) if self.possible(text) else text
 
 
 def _rx(*phrases: str, source: str = "") -> Phrases:

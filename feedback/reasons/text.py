@@ -6,8 +6,12 @@ import functools
 import re
 
 _REMOTE_STATUS = re.compile(r"\b[45]\d\d[ -]'?([45]\.\d{1,3}\.\d{1,3})\b")
-STATUS_RE = re.compile(r"(?<![\w.])(?<![A-Za-z_]-)([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
-REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?=[ \-,;)\]]|$)", re.M)
+# A status code "X.Y.Z" not inside a word, a number or "name-5.1.1"; a reply
+# code not inside a number. The look-behinds test the characters before the
+# code's first digit, written after that digit: a pattern that starts with
+# the digit lets ``re`` skip to the candidates instead of trying every position.
+STATUS_RE = re.compile(r"([245])(?<![\w.][245])(?<![A-Za-z_]-[245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+REPLY_RE = re.compile(r"([245](?<![\d.\-][245])[0-5]\d)(?=[ \-,;)\]]|$)", re.M)
 
 _FIRST_REPLY = re.compile(r"([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})")
 
