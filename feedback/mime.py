@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from email import errors
+from email import errors, utils
 from email._policybase import compat32
-from email.message import Message
+from email.message import Message, _parseparam  # type: ignore[attr-defined]
 from itertools import compress, count
 from operator import methodcaller
 
@@ -246,7 +246,7 @@ class _Parser:
 
     def multipart(self, cur: Message) -> None:  # noqa: C901
         inp = self.input
-        boundary = cur.get_boundary()
+        boundary = _boundary_param(cur)
         if boundary is None:
             compat32.handle_defect(cur, errors.NoBoundaryInMultipartDefect())
             cur.set_payload("".join(inp.rest()))
@@ -407,6 +407,25 @@ def _content_type(msg: Message) -> str:
         return msg.get_content_type()
     ctype = value.partition(";")[0].strip().lower()
     return ctype if ctype.count("/") == 1 else "text/plain"
+
+
+def _boundary_param(msg: Message) -> str | None:
+    """``msg.get_boundary()``: the same steps (``_parseparam``, ``decode_params``'
+    unquote and quote, ``get_param``'s and ``collapse_rfc2231_value``'s unquote)
+    without the detours; RFC 2231 parameters (a ``*``) and 8-bit values are left
+    to the stdlib."""
+    value = header_index(msg).get("content-type")
+    if value is None or not isinstance(value, str) or not value.isascii() or "*" in value:
+        return msg.get_boundary()
+    for n, p in enumerate(_parseparam(value)):
+        name, sep, val = p.partition("=")
+        name, val = (name.strip(), val.strip()) if sep else (p.strip(), "")
+        if name.lower() == "boundary":
+            if n:
+                # decode_params re-quotes every parameter but the first (the type).
+                val = f'"{utils.quote(utils.unquote(val))}"'
+            return utils.unquote(utils.unquote(val)).rstrip()
+    return None
 
 
 def split_lines(text: str) -> list[str]:

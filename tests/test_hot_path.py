@@ -233,3 +233,46 @@ def test_headers_only_as_stdlib(path) -> None:
 def test_headers_only_on_generated_lines(lines: list[str]) -> None:
     _same_headers_as_stdlib("\n".join(lines))
     _same_headers_as_stdlib("\n".join(lines) + "\n")
+
+
+def _with_content_type(value: str) -> Message:
+    m = Message()
+    m["Content-Type"] = value
+    return m
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["multipart/mixed", ";", " ", "boundary", "BOUNDARY", "=", '"', "\\", "<", ">", "abc", "b*", "x=1", "'"]
+        ),
+        max_size=12,
+    )
+)
+def test_boundary_is_get_boundary(pieces: list[str]) -> None:
+    m = _with_content_type("".join(pieces))
+    assert mime._boundary_param(m) == m.get_boundary()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'multipart/report; boundary="abc"; report-type=delivery-status',
+        "multipart/mixed;\n\tboundary=----=_Part_1",
+        'multipart/mixed; boundary="a\\"b"',
+        "multipart/mixed; boundary=<abc>",
+        'boundary="first"; boundary=second',
+        "multipart/mixed; boundary*=us-ascii''abc",
+        "multipart/alternative; charset=utf-8",
+    ],
+)
+def test_boundary_shapes(value: str) -> None:
+    m = _with_content_type(value)
+    assert mime._boundary_param(m) == m.get_boundary()
+
+
+@pytest.mark.parametrize("path", sorted(MESSAGES.glob("*.eml")), ids=lambda p: p.name)
+def test_boundary_of_every_fixture_part(path) -> None:
+    for part in _parts(parse(path.read_bytes()).msg):
+        assert mime._boundary_param(part) == part.get_boundary()

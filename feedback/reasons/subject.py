@@ -30,7 +30,9 @@ SYSTEM = "system"
 
 # Postfix smtpd "Recipient address rejected"; RFC 5321 examples ("recipient
 # not found"); a reply naming the recipient's mailbox.
-_RECIPIENT_STATEMENT = GuardedPattern(r"\brecipient (?:address )?(?:rejected|refused|unknown|invalid|not found)|\brcpt\b")
+_RECIPIENT_STATEMENT = GuardedPattern(
+    r"\brecipient (?:address )?(?:rejected|refused|unknown|invalid|not found)|\brcpt\b"
+)
 _SENDER_STATEMENT = GuardedPattern(
     # Postfix smtpd: "<a@b>: Sender address rejected: Domain not found" / "... undeliverable address".
     r"\bsender (?:address |domain |e-?mail (?:address )?)?(?:rejected|refused|denied|blocked|blacklisted|"
