@@ -428,8 +428,16 @@ def _boundary_param(msg: Message) -> str | None:
     return None
 
 
+# Besides LF, what str.splitlines() splits at in text decoded from ASCII with
+# surrogateescape (CR is gone after normalise_newlines, but may be in a str).
+_SPLITLINES_ALSO = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def split_lines(text: str) -> list[str]:
     """LF-only text as lines that keep their line end (the last may have none)."""
+    if not _SPLITLINES_ALSO.search(text):
+        # The same lines, cut in one C call.
+        return text.splitlines(keepends=True)
     lines = text.split("\n")
     last = lines.pop()
     out = [ln + "\n" for ln in lines]
@@ -438,15 +446,11 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
-# Line ends str.splitlines() knows besides LF: the stdlib's parser splits a str
-# at each of them, ours at LF only.
-_OTHER_LINE_ENDS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
 def headers_from_text(text: str) -> Message | None:
     """What ``email.parser.Parser(policy=compat32).parsestr(text, headersonly=True)`` returns,
     or None when ``text`` has line ends other than LF (then ask the stdlib)."""
-    if _OTHER_LINE_ENDS.search(text):
+    if _SPLITLINES_ALSO.search(text):
+        # The stdlib's parser splits a str at each of these too; ours at LF only.
         return None
     return _Parser(split_lines(text), headersonly=True).parse()
 

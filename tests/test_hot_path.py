@@ -193,7 +193,7 @@ _HEADER_PARSER = Parser(policy=compat32)
 def _same_headers_as_stdlib(text: str) -> None:
     ours = mime.headers_from_text(text)
     if ours is None:
-        assert mime._OTHER_LINE_ENDS.search(text)
+        assert mime._SPLITLINES_ALSO.search(text)
         return
     assert tree(ours) == tree(_HEADER_PARSER.parsestr(text, headersonly=True))
 
@@ -276,3 +276,11 @@ def test_boundary_shapes(value: str) -> None:
 def test_boundary_of_every_fixture_part(path) -> None:
     for part in _parts(parse(path.read_bytes()).msg):
         assert mime._boundary_param(part) == part.get_boundary()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\udc85", max_size=20))
+def test_split_lines_cuts_at_lf_only(text: str) -> None:
+    pieces = text.split("\n")
+    expected = [p + "\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    assert mime.split_lines(text) == expected
