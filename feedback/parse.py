@@ -129,6 +129,9 @@ def decode_header(value: object) -> str:
     """A header value as text: RFC 2047 words decoded, folding undone."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii() and "=?" not in value and "\n" not in value:
+        # Most values: nothing to decode or unfold.
+        return value.strip()
     if isinstance(value, email.header.Header):
         value = str(value)
     text = surrogate_text(str(value))
