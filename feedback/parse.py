@@ -471,6 +471,8 @@ def addresses(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=ADDRESS_CACHE)
 def _addresses(text: str) -> tuple[str, ...]:
+    if "@" not in text:
+        return ()  # every address has one
     out: list[str] = []
     seen: set[str] = set()
     for m in ADDR_RE.finditer(text):
