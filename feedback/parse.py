@@ -251,10 +251,14 @@ class Parsed:
 
     def header(self, name: str) -> str:
         """A header of the top-level message, decoded; '' when absent."""
-        key = "h:" + name.lower()
-        if key not in self.cache:
-            self.cache[key] = header_of(self.msg, name)
-        return str(self.cache[key])
+        name = name.lower()
+        key = "h:" + name
+        value = self.cache.get(key)
+        if value is None:
+            # header_of, inline: the detectors ask for a dozen names per message.
+            stored = mime.header_index(self.msg).get(name)
+            value = self.cache[key] = decode_header(stored) if stored is not None else ""
+        return str(value)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per message under ``key``."""
