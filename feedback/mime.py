@@ -67,7 +67,7 @@ class _Lines:
     tested with ``startswith`` instead of a call per predicate.
     """
 
-    __slots__ = ("lines", "i", "n", "back", "stack", "blanks", "marks", "_dashes")
+    __slots__ = ("lines", "i", "n", "back", "stack", "blanks", "_marks", "_dashes")
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -76,8 +76,8 @@ class _Lines:
         self.back: list[str] = []
         self.stack: list[str | None] = []
         self.blanks = 0  # how many None entries the stack holds
-        # Where a line that could end a part stands: "--..." or empty.
-        self.marks = list(compress(count(), map(_IS_MARK, lines)))
+        # Where a line that could end a part stands: "--..." or empty (found when first needed).
+        self._marks: list[int] | None = None
         self._dashes: list[int] | None = None
 
     def push(self, separator: str | None) -> None:
@@ -133,7 +133,9 @@ class _Lines:
                 out.append(line)
         i, lines = self.i, self.lines
         if self.blanks:
-            marks = self.marks
+            if self._marks is None:
+                self._marks = list(compress(count(), map(_IS_MARK, lines)))
+            marks = self._marks
         else:
             # Only boundaries can end it: the (many) empty lines need no test.
             if self._dashes is None:
@@ -351,7 +353,7 @@ class _Parser:
                     return
                 cur.defects.append(errors.MisplacedEnvelopeHeaderDefect(line))
                 continue
-            if line.find(":") == 0:
+            if c == ":":  # line.find(":") == 0
                 cur.defects.append(errors.InvalidHeaderDefect("Missing header name."))
                 continue
             first = line
