@@ -1,0 +1,121 @@
+"""Sending MTAs that put their own codes into an otherwise standard DSN.
+
+Some providers' bounces are ordinary RFC 3464 reports (read by the DSN
+detectors), but the diagnostic carries a code or wording whose meaning only
+that provider documents. This detector recognises the provider by the
+headers its bounces always carry, lets the DSN detectors read the report,
+and gives each recipient the provider's own reason as a detector hint (the
+first step of ``feedback.reasons``' precedence). Where no rule of the
+provider matches, the DSN detectors' answer is returned unchanged.
+
+Each provider's markers and table come from Sisimai's module for it (named
+beside it) and the provider's page that module cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..parse import Parsed
+from .base import Detection
+from .dsn import DSNDetector, InlineDSNDetector
+
+
+@dataclass(frozen=True)
+class _Provider:
+    name: str
+    recognise: Callable[[Parsed], bool]
+    # (pattern searched in the diagnostic, reason), first match wins.
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+    source: str
+
+
+def _i(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+def _facebook_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    # Facebook's response codes (postmaster.facebook.com/response_codes, as
+    # listed in Sisimai's Facebook module): "550 5.1.1 RCP-P1 http://...".
+    # POL-P3/P4 and POL-T1..T3 ("not accepting messages from your mail
+    # server") are about our sending host: blocked, never the address.
+    table = {
+        "userunknown": ("RCP-P1", "INT-P1", "INT-P3", "INT-P4"),
+        "filtered": ("RCP-P2", "RCP-P3"),
+        "blocked": ("POL-P1", "POL-P2", "POL-P3", "POL-P4", "POL-T1", "POL-T2", "POL-T3"),
+        "mesgtoobig": ("MSG-P1", "INT-P2"),
+        "contenterror": ("MSG-P2", "MSG-P3", "POL-P6", "POL-P7"),
+        "rejected": ("DNS-P1", "DNS-P2", "DNS-T1"),
+        "requireptr": ("DNS-P3", "DNS-T2"),
+        "systemerror": ("CON-T1", "RCP-T1"),
+        "toomanyconn": ("CON-T2", "CON-T3"),
+        "virusdetected": ("POL-P5",),
+        "suspend": ("RCP-T4",),
+    }
+    return tuple((re.compile(rf"\b{code}\b"), reason) for reason, codes in table.items() for code in codes)
+
+
+PROVIDERS: tuple[_Provider, ...] = (
+    _Provider(
+        # Symantec Email Security.cloud (MessageLabs): "X-Msg-Ref:" on every
+        # message it handles; its bounces come from MAILER-DAEMON@messagelabs.com.
+        name="messagelabs",
+        recognise=lambda m: bool(m.header("x-msg-ref")) and "messagelabs.com" in m.header("from").lower(),
+        rules=(
+            # Its own refusal of an unknown recipient: "542 <rcpt> Rejected".
+            (_i(r"\b542 .+ rejected|no such user"), "userunknown"),
+            (_i(r"please turn on smtp authentication in your mail client"), "securityerror"),
+        ),
+        source="Sisimai lib/Sisimai/Lhost/MessageLabs.pm",
+    ),
+    _Provider(
+        name="facebook",
+        recognise=lambda m: (
+            "mx.facebook.com" in m.header("from").lower() or "mailer-daemon@facebook.com" in m.header("from").lower()
+        ),
+        rules=_facebook_rules(),
+        source="https://www.facebook.com/postmaster/response_codes (via Sisimai lib/Sisimai/Lhost/Facebook.pm)",
+    ),
+    _Provider(
+        # AOL's outbound relays (Postfix) stamp "X-AOL-IP:" on their bounces.
+        name="aol",
+        recognise=lambda m: bool(m.header("x-aol-ip")),
+        rules=(
+            # The recipient domain's DNS answers nonsense for its MX: the
+            # domain cannot take mail (Postfix's dns_lookup "Malformed or
+            # unexpected name server reply").
+            (_i(r"type=mx: malformed or unexpected name server reply"), "notaccept"),
+        ),
+        source="Sisimai lib/Sisimai/Lhost/Aol.pm",
+    ),
+)
+
+_DSN = (DSNDetector(), InlineDSNDetector())
+
+
+class MTACodesDetector:
+    """A known provider's DSN, with the provider's own codes as reasons."""
+
+    name = "mta-codes"
+
+    def detect(self, msg: Parsed) -> Detection | None:
+        provider = next((p for p in PROVIDERS if p.recognise(msg)), None)
+        if provider is None:
+            return None
+        det = next((d for d in (x.detect(msg) for x in _DSN) if d is not None), None)
+        if det is None:
+            return None
+        applied = False
+        for f in det.findings:
+            if f.reason is not None:
+                continue
+            for rx, reason in provider.rules:
+                if rx.search(f.diagnostic):
+                    f.reason = reason
+                    applied = True
+                    break
+        if applied:
+            det.detector = provider.name
+        return det
