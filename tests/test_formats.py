@@ -233,3 +233,103 @@ def test_redirected_from(block, expected):
     from feedback.detectors.text import _generated_from
 
     assert _generated_from(block) == expected
+
+
+# Sending MTAs' own layouts, one fixture (or more) each, written from the
+# layout each MTA documents or its Sisimai Lhost module reads: the markers are
+# the MTA's, the wording and addresses ours. Each is read in the three line
+# endings mail arrives with (LF, CRLF, CR-only), as the same events.
+# (file, detector, {recipient: (status, reason, bounce_type)}); None = not asserted.
+LAYOUTS = [
+    # AOL (Postfix) with X-AOL-IP: two recipients, a DNS failure and an unknown user.
+    (
+        "lhost-aol-two-recipients.eml",
+        "dsn",
+        {
+            "lena@nohost.example.net": ("5.4.4", "hostunknown", "Permanent"),
+            "omar@example.com": ("5.1.1", "userunknown", "Permanent"),
+        },
+    ),
+    # Bigfoot: a DSN whose original comes as message/partial, the reply in a transcript.
+    ("lhost-bigfoot-transcript.eml", "dsn", {"quinn.old@example.net": ("5.7.1", "userunknown", "Permanent")}),
+    # Facebook: DSN fields in an inline text part, its own code (RCP-P1: no such address).
+    ("lhost-facebook-code.eml", "facebook", {"kai.example@facebook.com": ("5.1.1", "userunknown", "Permanent")}),
+    # fml: the list refused a post from a non-member: our sender is refused, not an address.
+    ("lhost-fml-not-member.eml", "fml", {"club@lists.example.com": (None, "rejected", "Transient")}),
+    # Gmail's legacy text warning: a delay, whatever the remote's words.
+    ("lhost-google-legacy-delayed.eml", "text", {"abe@example.jp": ("4.2.2", "mailboxfull", "Transient")}),
+    # Google Workspace: no DSN fields, the recipient is the original's To.
+    (
+        "lhost-googleworkspace-address-not-found.eml",
+        "text",
+        {"zeno@example.com": ("5.1.0", "userunknown", "Permanent")},
+    ),
+    ("lhost-googleworkspace-not-delivered.eml", "text", {"yara@example.com": (None, None, "Transient")}),
+    # MailMarshal: one reason for every recipient listed under it.
+    (
+        "lhost-mailmarshal-two-recipients.eml",
+        "mailmarshal",
+        {
+            "uma@corp.example.com": ("5.1.1", "userunknown", "Permanent"),
+            "vic@corp.example.com": ("5.1.1", "userunknown", "Permanent"),
+        },
+    ),
+    # MessageLabs: its own "No such user" with a generic Status 5.0.0.
+    ("lhost-messagelabs-dsn.eml", "messagelabs", {"pia@corp.example.com": ("5.1.1", "userunknown", "Permanent")}),
+    # Mimecast: "-- rcpt" lines, the remote's answer after "Additional information follows".
+    ("lhost-mimecast-failure.eml", "text", {"wren@example.net": ("5.4.1", "userunknown", "Permanent")}),
+    # Smail 3 banners (Deutsche Telekom's fork): " <rcpt>" then the reply; a full mailbox is no bad address.
+    (
+        "lhost-smail-telekom.eml",
+        "text",
+        {
+            "rosa@t-online.example": ("5.2.2", "mailboxfull", "Transient"),
+            "sven@t-online.example": ("5.1.1", "userunknown", "Permanent"),
+        },
+    ),
+    ("lhost-smail3-unknown-host.eml", "text", {"tove@nohost.example.net": (None, "hostunknown", "Permanent")}),
+    # Trend Micro InterScan MSS: per-recipient transcript, and the short "Unable to deliver" notice.
+    (
+        "lhost-trendmicro-transcript-two.eml",
+        "interscan",
+        {
+            "cy@example.jp": ("5.1.1", "userunknown", "Permanent"),
+            "dot@example.jp": ("4.2.2", "mailboxfull", "Transient"),
+        },
+    ),
+    ("lhost-trendmicro-unable-to-deliver.eml", "interscan", {"bea@example.jp": (None, "userunknown", "Permanent")}),
+    # qmail clones (Sisimai's X4): "<rcpt>:" blocks, qmail's own and a remote's answer.
+    (
+        "lhost-x4-qmail-clone.eml",
+        "text",
+        {
+            "nina@example.net": ("5.1.1", "userunknown", "Permanent"),
+            "otto@example.net": ("5.2.2", "mailboxfull", "Transient"),
+        },
+    ),
+]
+
+
+def _newline(data: bytes, newline: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\n", newline)
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize(("file", "detector", "expected"), LAYOUTS)
+def test_sending_mta_layout(file, detector, expected, newline):
+    from feedback.models import RawMessage
+    from feedback.pipeline import classify
+
+    from .conftest import fixture_bytes
+
+    events = classify(RawMessage(data=_newline(fixture_bytes(file), newline), source=file))
+    assert {e.kind for e in events} == {"bounce"}
+    assert {e.detector for e in events} == {detector}
+    assert {e.recipient for e in events} == set(expected)
+    for e in events:
+        status, reason, bounce_type = expected[e.recipient]
+        if status is not None:
+            assert e.status == status, e.recipient
+        if reason is not None:
+            assert e.reason == reason, e.recipient
+        assert e.bounce_type == bounce_type, e.recipient
