@@ -10,6 +10,7 @@ from .dsn import DSNDetector, InlineDSNDetector, NestedDSNDetector
 from .exchange_legacy import ExchangeLegacyDetector
 from .fml import FMLDetector
 from .googlegroups import GoogleGroupsDetector
+from .imail import IMailDetector
 from .interscan import InterScanDetector
 from .mailmarshal import MailMarshalDetector
 from .mdn import MDNDetector
@@ -34,6 +35,7 @@ DETECTORS: tuple[Detector, ...] = (
     ExchangeLegacyDetector(),  # Exchange 5.5-2003 text NDRs (X.400 recipient lines too)
     InterScanDetector(),  # Trend Micro InterScan gateways' own notices
     MailMarshalDetector(),  # MailMarshal SMTP / Trustwave SEG notices (Sisimai Lhost::MailMarshal)
+    IMailDetector(),  # Ipswitch IMail's "Undeliverable Mail" (Sisimai Lhost::IMailServer)
     FMLDetector(),  # fml mailing-list refusals (Sisimai Lhost::FML)
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
