@@ -298,6 +298,108 @@ LAYOUTS = [
         },
     ),
     ("lhost-trendmicro-unable-to-deliver.eml", "interscan", {"bea@example.jp": (None, "userunknown", "Permanent")}),
+    # Layouts with few corpus samples, each with several recipients or another diagnostic.
+    # Active!hunter: ">>> rcpt <rcpt>" lines, one transcript reply for all.
+    (
+        "lhost-activehunter-two.eml",
+        "text",
+        {
+            "aki@example.jp": ("5.1.1", "userunknown", "Permanent"),
+            "ben@example.jp": ("5.1.1", "userunknown", "Permanent"),
+        },
+    ),
+    # Apache James: "Error message below:" then the reply, the recipient in "Message details".
+    ("lhost-apachejames-no-such-user.eml", "text", {"cole@example.com": (None, "userunknown", "Permanent")}),
+    # Biglobe: bare addresses under the banner, one reason for both.
+    (
+        "lhost-biglobe-two.eml",
+        "text",
+        {
+            "dan@example.ne.jp": (None, "mailboxfull", "Transient"),
+            "eve@example.ne.jp": (None, "mailboxfull", "Transient"),
+        },
+    ),
+    # Domino: "was not delivered to:" / "because:".
+    ("lhost-domino-two.eml", "text", {"fay@notes.example.com": (None, "userunknown", "Permanent")}),
+    # 1&1: "The following address failed:" / "For the following reason:".
+    ("lhost-einsundeins-size.eml", "text", {"gus@example.de": (None, "mesgtoobig", "Transient")}),
+    # IMail: the error's words before each address.
+    (
+        "lhost-imailserver-two.eml",
+        "imail",
+        {
+            "hal@imail.example.com": (None, "userunknown", "Permanent"),
+            "ivy@imail.example.com": (None, "userunknown", "Permanent"),
+        },
+    ),
+    # au by KDDI: "Could not be delivered to: <rcpt>" / "As their mailbox is full.".
+    ("lhost-kddi-mailbox-full.eml", "text", {"jun@ezweb.example.jp": (None, "mailboxfull", "Transient")}),
+    ("lhost-mailfoundry-no-such-user.eml", "text", {"kim@example.com": (None, "userunknown", "Permanent")}),
+    # McAfee: "<rcpt>   (reason)" lines beside a DSN part.
+    (
+        "lhost-mcafee-two.eml",
+        "dsn",
+        {
+            "lou@example.co.jp": ("5.1.1", "userunknown", "Permanent"),
+            "max@example.co.jp": (None, "userunknown", "Permanent"),
+        },
+    ),
+    # MXLogic (Exim-based): "<rcpt>: reply" lines.
+    (
+        "lhost-mxlogic-two.eml",
+        "text",
+        {
+            "ned@example.com": ("5.1.1", "userunknown", "Permanent"),
+            "ola@example.com": ("5.2.2", "mailboxfull", "Transient"),
+        },
+    ),
+    # Lotus Notes: the reason above each address.
+    (
+        "lhost-notes-two.eml",
+        "text",
+        {
+            "pat@notes.example.jp": (None, "userunknown", "Permanent"),
+            "quin@notes.example.jp": (None, "userunknown", "Permanent"),
+        },
+    ),
+    ("lhost-surfcontrol-failed.eml", "text", {"rae@example.com": ("5.1.1", "userunknown", "Permanent")}),
+    # X1: "rcpt [reason]".
+    (
+        "lhost-x1-two.eml",
+        "text",
+        {
+            "sam@example.co.jp": (None, "userunknown", "Permanent"),
+            "tia@example.co.jp": (None, "mailboxfull", "Transient"),
+        },
+    ),
+    # X2: "<rcpt>:" blocks; a sender refusal is never the address's fault.
+    (
+        "lhost-x2-two.eml",
+        "text",
+        {"ugo@example.com": (None, "userunknown", "Permanent"), "val@example.com": ("5.7.1", "rejected", "Transient")},
+    ),
+    # X3: "  * rcpt" then "SMTP:RCPT host ...: reply".
+    (
+        "lhost-x3-two.eml",
+        "text",
+        {
+            "wes@example.com": ("5.3.0", "userunknown", "Permanent"),
+            "xia@example.com": ("5.2.2", "mailboxfull", "Transient"),
+        },
+    ),
+    ("lhost-x6-rejected.eml", "text", {"yul@example.jp": ("5.1.1", "userunknown", "Permanent")}),
+    # m-FILTER: address, "-------server message", "-------SMTP command".
+    (
+        "lhost-mfilter-two.eml",
+        "text",
+        {"zed@example.jp": (None, "userunknown", "Permanent"), "amy@example.jp": (None, "mailboxfull", "Transient")},
+    ),
+    # Sendmail V5: a transcript per recipient.
+    (
+        "lhost-v5sendmail-two.eml",
+        "text",
+        {"bo@example.com": (None, "userunknown", "Permanent"), "cy@example.com": (None, "mailboxfull", "Transient")},
+    ),
     # qmail clones (Sisimai's X4): "<rcpt>:" blocks, qmail's own and a remote's answer.
     (
         "lhost-x4-qmail-clone.eml",
