@@ -400,6 +400,26 @@ LAYOUTS = [
         "text",
         {"bo@example.com": (None, "userunknown", "Permanent"), "cy@example.com": (None, "mailboxfull", "Transient")},
     ),
+    # amavisd-new: the blocking category after the id decides ("INFECTED": a virus).
+    (
+        "lhost-amavis-infected.eml",
+        "amavis",
+        {
+            "abby@example.jp": ("5.7.0", "virusdetected", "Transient"),
+            "cole@example.jp": ("5.7.0", "virusdetected", "Transient"),
+        },
+    ),
+    # SendGrid: empty Status, an untyped Diagnostic-Code.
+    (
+        "lhost-sendgrid-two.eml",
+        "dsn",
+        {
+            "dora@example.jp": ("5.1.1", "userunknown", "Permanent"),
+            "emil@example.jp": ("5.2.2", "mailboxfull", "Transient"),
+        },
+    ),
+    # Courier: the reason in the text part only ("No such domain.").
+    ("lhost-courier-no-such-domain.eml", "dsn", {"finn@nohost.example.net": (None, "hostunknown", "Permanent")}),
     # qmail clones (Sisimai's X4): "<rcpt>:" blocks, qmail's own and a remote's answer.
     (
         "lhost-x4-qmail-clone.eml",

@@ -79,6 +79,27 @@ PROVIDERS: tuple[_Provider, ...] = (
         source="https://www.facebook.com/postmaster/response_codes (via Sisimai lib/Sisimai/Lhost/Facebook.pm)",
     ),
     _Provider(
+        # amavisd-new's own non-delivery reports ("Content-filter at <host>"):
+        # the blocking category it names after the id (amavisd,
+        # %smtp_reason_by_ccat), as Sisimai's Amavis module reads it.
+        name="amavis",
+        recognise=lambda m: m.header("from").lstrip().lower().startswith('"content-filter at '),
+        rules=(
+            (_i(r" - spam"), "spamdetected"),
+            (_i(r" - infected"), "virusdetected"),
+            (_i(r" - bad header:"), "contenterror"),
+            (_i(r" - message size exceeds recipient"), "exceedlimit"),
+            (
+                _i(
+                    r" - (?:temporary mta failure on relaying|rejected by next-hop mta on relaying"
+                    r"|unable to relay message back to mta)"
+                ),
+                "systemerror",
+            ),
+        ),
+        source="amavisd-new 2.11 amavisd (%smtp_reason_by_ccat), via Sisimai lib/Sisimai/Lhost/Amavis.pm",
+    ),
+    _Provider(
         # AOL's outbound relays (Postfix) stamp "X-AOL-IP:" on their bounces.
         name="aol",
         recognise=lambda m: bool(m.header("x-aol-ip")),
