@@ -297,6 +297,17 @@ LAYOUTS = [
             "dot@example.jp": ("4.2.2", "mailboxfull", "Transient"),
         },
     ),
+    # ... and its Japanese labels ("送信 <<<", "受信 >>>") in ISO-2022-JP.
+    (
+        "lhost-trendmicro-japanese.eml",
+        "interscan",
+        {
+            "gin@example.jp": ("5.1.1", "userunknown", "Permanent"),
+            "hana@example.jp": ("5.1.1", "userunknown", "Permanent"),
+        },
+    ),
+    # Lotus Notes in Japanese (ISO-2022-JP): "not in the directory's list".
+    ("lhost-notes-japanese.eml", "text", {"iku@notes.example.jp": (None, "userunknown", "Permanent")}),
     ("lhost-trendmicro-unable-to-deliver.eml", "interscan", {"bea@example.jp": (None, "userunknown", "Permanent")}),
     # Layouts with few corpus samples, each with several recipients or another diagnostic.
     # Active!hunter: ">>> rcpt <rcpt>" lines, one transcript reply for all.

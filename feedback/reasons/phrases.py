@@ -361,6 +361,9 @@ ADDRESS: list[tuple[str, Phrases]] = [
             r"resolver\.adr\.(?:ex)?recipnotfound",  # Exchange
             r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",  # Lotus Domino
             r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
+            # Notes (Japanese) and Domino (French) for the same, as Sisimai's Notes and Domino modules list them.
+            r"ディレクトリのリストにありません",
+            r"non r.pertori. dans l'annuaire domino",
             r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
             r"mail\.local: unknown user",  # Sendmail's local delivery agent
             source="RFC 3463 3.2 X.1.1; RFC 5321 4.2.2 (550: mailbox not found); the MTA named beside a wording",
