@@ -320,7 +320,10 @@ LAYOUTS = [
         },
     ),
     # Apache James: "Error message below:" then the reply, the recipient in "Message details".
-    ("lhost-apachejames-no-such-user.eml", "text", {"cole@example.com": (None, "userunknown", "Permanent")}),
+    ("lhost-apachejames-no-such-user.eml", "james", {"cole@example.com": (None, "userunknown", "Permanent")}),
+    # Verizon vtext.com (James's layout: "Size (in bytes): 512" is no reply code) and vzwpix.com.
+    ("lhost-verizon-vtext.eml", "james", {"2025550100@vtext.example.com": (None, "userunknown", "Permanent")}),
+    ("lhost-verizon-vzwpix.eml", "text", {"2025550101@vzwpix.example.com": (None, "userunknown", "Permanent")}),
     # Biglobe: bare addresses under the banner, one reason for both.
     (
         "lhost-biglobe-two.eml",

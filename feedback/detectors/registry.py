@@ -12,6 +12,7 @@ from .fml import FMLDetector
 from .googlegroups import GoogleGroupsDetector
 from .imail import IMailDetector
 from .interscan import InterScanDetector
+from .james import JamesDetector
 from .mailmarshal import MailMarshalDetector
 from .mdn import MDNDetector
 from .mta_codes import MTACodesDetector
@@ -36,6 +37,7 @@ DETECTORS: tuple[Detector, ...] = (
     InterScanDetector(),  # Trend Micro InterScan gateways' own notices
     MailMarshalDetector(),  # MailMarshal SMTP / Trustwave SEG notices (Sisimai Lhost::MailMarshal)
     IMailDetector(),  # Ipswitch IMail's "Undeliverable Mail" (Sisimai Lhost::IMailServer)
+    JamesDetector(),  # Apache James / Verizon vtext.com notices (Sisimai Lhost::ApacheJames, Lhost::Verizon)
     FMLDetector(),  # fml mailing-list refusals (Sisimai Lhost::FML)
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
