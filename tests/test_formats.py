@@ -258,6 +258,14 @@ LAYOUTS = [
     ("lhost-fml-not-member.eml", "fml", {"club@lists.example.com": (None, "rejected", "Transient")}),
     # Gmail's legacy text warning: a delay, whatever the remote's words.
     ("lhost-google-legacy-delayed.eml", "text", {"abe@example.jp": ("4.2.2", "mailboxfull", "Transient")}),
+    # ... and its permanent failure for two recipients: one explanation, after the list, for both.
+    (
+        "lhost-google-legacy-two.eml",
+        "text",
+        {"cal@example.jp": (None, "userunknown", "Permanent"), "dee@example.jp": (None, "userunknown", "Permanent")},
+    ),
+    # Sisimai's X5: a DSN from an ISO-2022-JP-encoded "Mail Delivery Subsystem" to "NotificationRecipients".
+    ("lhost-x5-iso2022jp-from.eml", "dsn", {"eli@example.jp": ("5.1.1", "userunknown", "Permanent")}),
     # Google Workspace: no DSN fields, the recipient is the original's To.
     (
         "lhost-googleworkspace-address-not-found.eml",
