@@ -345,6 +345,12 @@ LAYOUTS = [
     ("lhost-domino-two.eml", "text", {"fay@notes.example.com": (None, "userunknown", "Permanent")}),
     # 1&1: "The following address failed:" / "For the following reason:".
     ("lhost-einsundeins-size.eml", "text", {"gus@example.de": (None, "mesgtoobig", "Transient")}),
+    # ... and its Exim-style blocks: "SMTP error from remote server for TEXT command, host: ... reason: ...".
+    (
+        "lhost-einsundeins-smtp-error.eml",
+        "text",
+        {"ida@example.fr": ("5.2.0", None, "Transient"), "jon@example.de": ("5.1.1", "userunknown", "Permanent")},
+    ),
     # IMail: the error's words before each address.
     (
         "lhost-imailserver-two.eml",
