@@ -253,7 +253,7 @@ LAYOUTS = [
     # Bigfoot: a DSN whose original comes as message/partial, the reply in a transcript.
     ("lhost-bigfoot-transcript.eml", "dsn", {"quinn.old@example.net": ("5.7.1", "userunknown", "Permanent")}),
     # Facebook: DSN fields in an inline text part, its own code (RCP-P1: no such address).
-    ("lhost-facebook-code.eml", "facebook", {"kai.example@facebook.com": ("5.1.1", "userunknown", "Permanent")}),
+    ("lhost-facebook-code.eml", "mta-codes", {"kai.example@facebook.com": ("5.1.1", "userunknown", "Permanent")}),
     # fml: the list refused a post from a non-member: our sender is refused, not an address.
     ("lhost-fml-not-member.eml", "fml", {"club@lists.example.com": (None, "rejected", "Transient")}),
     # Gmail's legacy text warning: a delay, whatever the remote's words.
@@ -283,7 +283,7 @@ LAYOUTS = [
         },
     ),
     # MessageLabs: its own "No such user" with a generic Status 5.0.0.
-    ("lhost-messagelabs-dsn.eml", "messagelabs", {"pia@corp.example.com": ("5.1.1", "userunknown", "Permanent")}),
+    ("lhost-messagelabs-dsn.eml", "mta-codes", {"pia@corp.example.com": ("5.1.1", "userunknown", "Permanent")}),
     # Mimecast: "-- rcpt" lines, the remote's answer after "Additional information follows".
     ("lhost-mimecast-failure.eml", "text", {"wren@example.net": ("5.4.1", "userunknown", "Permanent")}),
     # Smail 3 banners (Deutsche Telekom's fork): " <rcpt>" then the reply; a full mailbox is no bad address.
@@ -431,7 +431,7 @@ LAYOUTS = [
     # amavisd-new: the blocking category after the id decides ("INFECTED": a virus).
     (
         "lhost-amavis-infected.eml",
-        "amavis",
+        "mta-codes",
         {
             "abby@example.jp": ("5.7.0", "virusdetected", "Transient"),
             "cole@example.jp": ("5.7.0", "virusdetected", "Transient"),

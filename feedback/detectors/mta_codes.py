@@ -138,5 +138,5 @@ class MTACodesDetector:
                     applied = True
                     break
         if applied:
-            det.detector = provider.name
+            det.detector = self.name
         return det
