@@ -518,6 +518,17 @@ TIER2: list[tuple[str, Phrases]] = [
     ("virusdetected", _rx(r"email rejected due to security policies")),  # Mimecast's content scanner
     ("filtered", _rx(r"preferences prevent messages from being delivered")),  # Facebook
     ("suspend", _rx(r"mailaddress is administrative?le?y disabled")),  # qmail-ldap
+    # Sending MTAs' own fixed wordings, as their Sisimai Lhost modules list them.
+    ("norelaying", _rx(r"due to the following smtp relay error", source="au by KDDI notices (Sisimai Lhost/KDDI.pm)")),
+    ("filtered", _rx(r"cannot route mail to user", source="IBM Domino (Sisimai Lhost/Domino.pm)")),
+    ("systemerror", _rx(r"several matches found in domino directory", source="IBM Domino (Sisimai Lhost/Domino.pm)")),
+    # qmail-remote.c: the greeting's HELO, or MAIL FROM, refused by the remote.
+    ("blocked", _rx(r"connected to \S+ but my name was rejected", source="qmail-remote.c (HELO refused)")),
+    ("rejected", _rx(r"connected to \S+ but sender was rejected", source="qmail-remote.c (MAIL FROM refused)")),
+    (
+        "exceedlimit",
+        _rx(r"the message exeeded the maximum size the user accepts", source="qmail-ldap patch (5.2.3)"),
+    ),
     (
         "mailererror",
         _rx(
