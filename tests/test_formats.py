@@ -446,6 +446,15 @@ LAYOUTS = [
             "emil@example.jp": ("5.2.2", "mailboxfull", "Transient"),
         },
     ),
+    # PowerMTA: each recipient's X-PowerMTA-BounceCategory.
+    (
+        "lhost-powermta-two-categories.eml",
+        "dsn",
+        {
+            "fern@example.net": ("5.2.2", "mailboxfull", "Transient"),
+            "gail@example.com": (None, "hostunknown", "Permanent"),
+        },
+    ),
     # Courier: the reason in the text part only ("No such domain.").
     ("lhost-courier-no-such-domain.eml", "dsn", {"finn@nohost.example.net": (None, "hostunknown", "Permanent")}),
     # qmail clones (Sisimai's X4): "<rcpt>:" blocks, qmail's own and a remote's answer.
