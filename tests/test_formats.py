@@ -457,6 +457,15 @@ LAYOUTS = [
     ),
     # Courier: the reason in the text part only ("No such domain.").
     ("lhost-courier-no-such-domain.eml", "dsn", {"finn@nohost.example.net": (None, "hostunknown", "Permanent")}),
+    # X4's other opening ("This is the machine generated message from mail service"), qmail's DNS failure.
+    (
+        "lhost-x4-machine-generated.eml",
+        "text",
+        {
+            "lev@example.ru": ("5.1.1", "userunknown", "Permanent"),
+            "mia@example.ru": ("5.1.2", "hostunknown", "Permanent"),
+        },
+    ),
     # qmail clones (Sisimai's X4): "<rcpt>:" blocks, qmail's own and a remote's answer.
     (
         "lhost-x4-qmail-clone.eml",
