@@ -256,6 +256,8 @@ LAYOUTS = [
     ("lhost-facebook-code.eml", "mta-codes", {"kai.example@facebook.com": ("5.1.1", "userunknown", "Permanent")}),
     # fml: the list refused a post from a non-member: our sender is refused, not an address.
     ("lhost-fml-not-member.eml", "fml", {"club@lists.example.com": (None, "rejected", "Transient")}),
+    # ... and its loop guard: a post seen twice (a system error, not a refusal of anyone).
+    ("lhost-fml-duplicated-id.eml", "fml", {"team@ml.example.jp": (None, "systemerror", "Transient")}),
     # Gmail's legacy text warning: a delay, whatever the remote's words.
     ("lhost-google-legacy-delayed.eml", "text", {"abe@example.jp": ("4.2.2", "mailboxfull", "Transient")}),
     # ... and its permanent failure for two recipients: one explanation, after the list, for both.
