@@ -169,6 +169,36 @@ MTA_SENTENCES = [
 ]
 
 
+# The mailbox host's statement that the address does not exist, in the
+# shapes MTAs print it (the address named between the noun and the verdict),
+# and wordings that only sound alike.
+ADDRESS_STATEMENTS = [
+    ("550 user kiji does not exist", "userunknown"),
+    ("550 Mailbox <kiji@example.org> was not found", "userunknown"),
+    ("550 5.4.1 Account kiji@example.org does not exist at the organization this message was sent to", "userunknown"),
+    ("550 <kiji@example.org> not found", "userunknown"),
+    ("550 Address kiji@example.org is unknown", "userunknown"),
+    ("553 sorry, this recipient is not in my validrcptto list (#5.7.1)", "userunknown"),  # qmail validrcptto
+    ("553 sorry, badrcptto (#5.7.1)", "userunknown"),  # qmail badrcptto
+    ("vdeliver: Invalid or unknown virtual user 'kiji'", "userunknown"),  # vpopmail
+    ("550 Utilisateur inconnu", "userunknown"),
+    ("550 No existe ese usuario", "userunknown"),
+    ("550 The email address could not be found", "userunknown"),
+    ("550 Recipient address rejected: unknown domain name", "hostunknown"),
+    ("550 Mail domain mentioned in email address is unknown", "hostunknown"),
+    ("550 this server does not accept mail from sender@example.com", "rejected"),
+    ("550 Your IP address 192.0.2.1 is unknown", "blocked"),
+    ("550 Mailbox disabled for this recipient", "suspend"),
+    ("550 Inactive account", "suspend"),
+    ("552 user kiji is over diskspace quota", "mailboxfull"),
+]
+
+
+@pytest.mark.parametrize(("diag", "reason"), ADDRESS_STATEMENTS)
+def test_address_statements(diag: str, reason: str) -> None:
+    assert R.decide("5.0.0", diag).reason == reason
+
+
 @pytest.mark.parametrize(("diag", "reason"), MTA_SENTENCES)
 def test_mta_sentences(diag: str, reason: str) -> None:
     assert R.decide(None, diag).reason == reason

@@ -230,7 +230,7 @@ TIER1: list[tuple[str, Phrases]] = [
             r"exceeded (?:its|his|her|their)? ?(?:mailbox |disk )?quota",
             r"exceeding (?:its|their) (?:mailbox )?quota",
             r"exceeds? (?:the )?(?:mailbox |storage )?quota",
-            r"disk quota",
+            r"disk ?(?:space )?quota",
             r"exceeded storage allocation",
             r"(?:does not have|not) enough (?:storage )?space",
             r"user'?s space has been used up",
@@ -293,6 +293,14 @@ TIER1: list[tuple[str, Phrases]] = [
             r"temporary locked",
             r"mailbox unavailable or access denied",
             r"disabled or discontinued",
+            # The mailbox exists but is switched off, in the wordings MTAs use
+            # for it (Sisimai Reason/Suspend.pm's index: "inactive account",
+            # "archived recipient", "user is terminated", "mailbox disabled").
+            r"inactive account",
+            r"archived recipient",
+            r"user is terminated",
+            r"mailbox (?:is )?disabled",
+            r"user or domain is disabled",
         ),
     ),
     (
@@ -363,6 +371,29 @@ ADDRESS: list[tuple[str, Phrases]] = [
             r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
             r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
             r"mail\.local: unknown user",  # Sendmail's local delivery agent
+            # The address named, then the verdict: "user kiji does not exist",
+            # "mailbox <kiji@example.org> was not found", "account kiji does not
+            # exist at the organization" (Exchange Online), "<kiji@example.org> not found".
+            r"(?:user|mailbox|recipient|account|address|addressee) (?!(?:is|was|has|are|rejected|name)\b)"
+            r"[<\"'(]?[^\s<>\"'()]{1,80}[>\"')]?:? (?:does ?n[o']t exist|doesnt exist|(?:was |is )?not found|(?:is )?unknown\b(?! domain))",
+            r"^(?:\d{3}[ -](?:\d\.\d{1,3}\.\d{1,3} )?)?<[^<>\s]+@[^<>\s]+>:? (?:not found|unknown)\b",
+            r"unknown virtual user",  # vpopmail's vdelivermail
+            # qmail's badrcptto / validrcptto patches: the site's list of its mailboxes
+            r"badrcptto",
+            r"not in my validrcptto list",
+            r"there is no one at this address",
+            r"no mailbox (?:found|by that name)",
+            r"mailbox (?:not present|invalid)\b",
+            r"address (?:could ?n[o']t|cannot|can ?not) be found",
+            r"e-?mail name is not found",
+            r"is wrong or no longer valid",
+            r"resolver\.adr\.recipient ?notfound",  # Exchange, spelled out
+            # "user unknown" in the languages of the MTAs that localise it
+            # (Sisimai Reason/UserUnknown.pm's index: French, Spanish, Italian).
+            r"utilisateur inconnu",
+            r"destinataire inconnu",
+            r"no existe (?:dicha persona|ese usuario)",
+            r"nessun utente simile",
             source="RFC 3463 3.2 X.1.1; RFC 5321 4.2.2 (550: mailbox not found); the MTA named beside a wording",
         ),
     ),
@@ -497,6 +528,10 @@ TIER2: list[tuple[str, Phrases]] = [
             r"bad dns lookup error code",
             r"could not retrieve source address",
             r"no valid route to (?:remote mx|destination)",
+            # Exchange's "DNS records for the destination computer could not be
+            # found": the lookup failed, which a missing domain is only one cause
+            # of (Sisimai Reason/NetworkError.pm reads it so too).
+            r"dns records? for the destination",
             r"temporary failure in mx lookup",
         ),
     ),
@@ -536,7 +571,8 @@ TIER2: list[tuple[str, Phrases]] = [
         "notaccept",
         _rx(
             r"null ?mx",
-            r"does not accept (?:e-?)?mail",
+            # "... does not accept mail from <sender>" refuses the sender, not the host.
+            r"does not accept (?:e-?)?mail(?! from)",
             r"not accepting (?:network )?messages",
             r"host does not accept mail",
             r"no route for current request",
@@ -578,7 +614,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"#5\.1\.1",
             r"does not have an? (?:email|mail) ?(?:account|address)",
             r"we do not relay",
-            r"no valid recipients",
+            r"no valid recipients(?! from)",  # "no valid recipients from <our IP>" refuses the host
             r"requested action not taken: mailbox unavailable",
             r"not listed in",
             r"no such person",
@@ -618,7 +654,7 @@ TIER2: list[tuple[str, Phrases]] = [
         _rx(
             r"sender (?:address )?(?:rejected|refused|blacklisted|denied|is spammer|is in my black list|not pre-approved|verify failed)",
             r"sender (?:email )?address rejected",
-            r"(?:bad|invalid|bogus|unroutable) (?:sender|mail from|envelope sender)",
+            r"(?:bad|invalid|bogus|unroutable) (?:sender|mail from|envelope sender)(?! ip)",
             r"domain of sender address .* does not exist",
             r"sender domain (?:must exist|is empty|not found|does not exist|rejected)",
             r"null sender is not allowed",
@@ -627,6 +663,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"batv",
             r"backscatter",
             r"returned mail not accepted here",
+            r"does not accept (?:e-?)?mail from",  # "this server does not accept mail from <sender>"
             r"no third-party dsns",
             r"unsigned dsn",
             r"not allowed to post",
@@ -665,7 +702,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"the account or domain may not exist",
             r"unroutable domain",
             r"unroute?able (?:address|mail domain)",  # Exim: no router accepted the domain
-            r"dns (?:records? for the destination|lookup failed for)",
+            r"dns lookup failed for",
             r"nxdomain",
             r"domain not found",
             r"no mx or a record",
@@ -834,6 +871,24 @@ TIER2: list[tuple[str, Phrases]] = [
             r"poor reputation",
             r"domain .*(?:has been )?(?:blocked|blacklisted)",
             r"service unavailable.*(?:client|host|ip)",
+            # Refusals that name our IP or host in other words (Sisimai
+            # Reason/Blocked.pm's index; Microsoft, Yahoo, qmail's rblsmtpd,
+            # Sendmail's srvrsmtp.c "Rejecting open proxy").
+            r"bad (?:sender )?ip",
+            r"accepting mail from your ip",
+            r"(?:network|ip) is on our block ?list",
+            r"sent from the following ip address",
+            r"listed as abusive",
+            r"\bin an? \S*rbl\b",
+            r"\bdnsbl\b",
+            r"(?:blocked|refused) - see https?:",
+            r"rejecting open proxy",
+            r"remotehost looks suspiciously like spammer",
+            r"(?:spams?|unwanted messages) (?:have been sent )?from (?:your|the following) ip",
+            r"from dynamic ips",
+            r"sending mta or the sender has not passed validation",
+            r"unexpected volume or user complaints",  # Yahoo's TS codes
+            r"no access from mail server",
         ),
     ),
     (
