@@ -323,7 +323,8 @@ TIER1: list[tuple[str, Phrases]] = [
             r"not an open relay",
             r"as a relay",
             r"we don'?t handle mail for",
-            r"that domain isn'?t in my list of allowed rcpthosts",
+            r"that domain isn'?t in my list of allowed rcpthosts?",
+            r"not a gateway",
             r"not configured to relay",
             r"email address is not verified",  # SES: sending identity not verified in that region
             r"not local host",
