@@ -71,7 +71,7 @@ CASES = [
         "userunknown",
     ),  # Mail.ru
     # ... but a loose wording yields to X.2.x, which says the mailbox exists (RFC 3463 3.3)
-    ("5.2.1", "550 5.2.1 Mailbox not available", {}, "filtered"),
+    ("5.2.1", "550 5.2.1 Mailbox not available", {}, "suspend"),  # X.2.1: disabled, not accepting
     # an address code other than "bad mailbox" is more precise than the words
     ("5.1.6", "551 not our user ... User unknown", {}, "hasmoved"),
     ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {"command": "RCPT"}, "userunknown"),
