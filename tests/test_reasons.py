@@ -191,12 +191,15 @@ ADDRESS_STATEMENTS = [
     ("550 Mailbox disabled for this recipient", "suspend"),
     ("550 Inactive account", "suspend"),
     ("552 user kiji is over diskspace quota", "mailboxfull"),
+    ("554 5.7.1 Message Rejected Class=size limit=15728640 Subclass=reject", "mesgtoobig"),
+    ("552 5.2.2 Mailbox size limit exceeded", "mailboxfull"),
+    ("550 sorry, that domain isn't in my list of allowed rcpthost", "norelaying"),
 ]
 
 
 @pytest.mark.parametrize(("diag", "reason"), ADDRESS_STATEMENTS)
 def test_address_statements(diag: str, reason: str) -> None:
-    assert R.decide("5.0.0", diag).reason == reason
+    assert R.decide(None, diag).reason == reason
 
 
 @pytest.mark.parametrize(("diag", "reason"), MTA_SENTENCES)

@@ -268,6 +268,10 @@ TIER1: list[tuple[str, Phrases]] = [
             r"taille limite du message atteinte",
             r"line limit exceeded",
             r"exceeds size limit",
+            # Any "size limit" named in a refusal ("Class=size limit=15728640",
+            # "over the size limit"): the mailbox's own limit is mailboxfull and
+            # is read before this (Sisimai Reason/MesgTooBig.pm indexes "size limit").
+            r"(?<!mailbox )\bsize limit\b",
             r"message exceeds (?:the )?(?:local |fixed |maximum )?size",
             r"size of the message exceeds",
         ),
