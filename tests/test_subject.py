@@ -32,6 +32,9 @@ PARTIES = [
     # The receiving system failed: RFC 3464 X-Unix diagnostic, loops, local delivery agent
     ("user unknown", {"diagnostic_type": "X-Unix"}, S.SYSTEM),
     ("554 5.4.6 mail loop: too many hops; user unknown", {}, S.SYSTEM),
+    # The message: its authentication (SPF, DKIM, DMARC) or a header field it carries
+    ("550 5.7.1 Unauthenticated email is not accepted due to DMARC policy", {}, S.MESSAGE),
+    ("550 Invalid address in From header", {}, S.MESSAGE),
     # The recipient: named, answered RCPT TO, or "Recipient address rejected"
     (f"550 5.1.1 <{RCPT}>: Recipient address rejected: User unknown", {}, S.RECIPIENT),
     ("550 user unknown", {"command": "RCPT"}, S.RECIPIENT),
@@ -68,9 +71,19 @@ GATED = [
     ("5.1.1", "user unknown", {"diagnostic_type": "X-Unix"}, "mailererror", "Transient"),
     ("5.0.0", "554 mail loop detected: no such user", {}, "systemerror", "Transient"),
     ("5.1.1", "550 5.1.1 user unknown", {"command": "HELO"}, "blocked", "Transient"),
+    ("5.0.0", "550 Invalid address in From header", {}, "contenterror", "Transient"),
+    ("5.0.0", "550 No such user: SPF check failed for example.org", {}, "authfailure", "Transient"),
+    # loose wordings name no address: SPF records, HELO names and DNS entries are not mailboxes
+    ("5.0.0", "550 Your SPF record is not valid", {}, "onhold", "Transient"),
+    ("5.0.0", "550 The domain example.com is not listed in our DNS", {}, "blocked", "Transient"),
+    # under X.7.x (security or policy) RFC 5321's own "mailbox unavailable" is not a missing mailbox
+    ("5.7.1", "550 5.7.1 Requested action not taken: mailbox unavailable", {}, "securityerror", "Transient"),
     # the recipient's own address: Permanent stays
     ("5.1.1", f"550 5.1.1 <{RCPT}>: Recipient address rejected: User unknown", {}, "userunknown", "Permanent"),
     ("5.0.0", "550 No such user here", {}, "userunknown", "Permanent"),
+    ("5.0.0", "550 Recipient address kiji@example.net is not valid", {}, "userunknown", "Permanent"),
+    ("5.0.0", "550 Recipient not listed in our directory", {}, "userunknown", "Permanent"),
+    ("5.7.1", f"554 5.7.1 <{RCPT}>: Recipient address rejected: Access denied", {}, "userunknown", "Permanent"),
 ]
 
 

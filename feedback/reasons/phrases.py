@@ -393,6 +393,11 @@ ADDRESS: list[tuple[str, Phrases]] = [
             r"e-?mail name is not found",
             r"is wrong or no longer valid",
             r"resolver\.adr\.recipient ?notfound",  # Exchange, spelled out
+            # Postfix smtpd answering RCPT from a recipient access(5) table's
+            # REJECT, and Exchange Online's Directory-Based Edge Blocking
+            # (550 5.4.1: the address is not in the organisation's directory):
+            # the refusal names the recipient's address alone, under 5.7.1 too.
+            r"recipient address rejected: access denied",
             # "user unknown" in the languages of the MTAs that localise it
             # (Sisimai Reason/UserUnknown.pm's index: French, Spanish, Italian).
             r"utilisateur inconnu",
@@ -621,13 +626,14 @@ TIER2: list[tuple[str, Phrases]] = [
             r"we do not relay",
             r"no valid recipients(?! from)",  # "no valid recipients from <our IP>" refuses the host
             r"requested action not taken: mailbox unavailable",
-            r"not listed in",
+            r"(?:user|recipient|address|mailbox|account|addressee)\b.{0,60}\bnot listed in",
+            r"not listed in (?:the |our )?(?:\S+ )?(?:directory|address book|user list|recipient list)",
             r"no such person",
             r"unknown address",
             r"address not present in directory",
             r"mailbox (?:is )?not (?:available|known)",
             r"this address no longer accepts mail",
-            r"is not valid",
+            r"(?:address|recipient|mailbox|user|account|addressee)(?: [<\"']?[^\s<>\"']+[>\"']?)? is not valid",
             r"(?:not|n't) an active address",
             source="RFC 5321 4.2.2 (550 text), RFC 3463 X.1.1; wordings indexed by Sisimai Reason/UserUnknown.pm",
         ),
