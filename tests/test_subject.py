@@ -23,12 +23,18 @@ PARTIES = [
     ("553 5.1.8 <x@example.org>: Sender address rejected: Domain not found", {}, S.SENDER),
     ("550 Verification failed for <x@example.org>: sender verify failed", {}, S.SENDER),
     ("550 5.7.1 Domain of sender address x@example.org does not exist", {}, S.SENDER),
+    # the reverse-path's domain or user by other names
+    ("550 MAIL FROM domain does not exist", {}, S.SENDER),
+    ("550 Unknown user in MAIL FROM", {}, S.SENDER),
+    ("550 The sending domain does not exist", {}, S.SENDER),
+    ("550 Unable to verify sender: user unknown", {}, S.SENDER),
     # ... even where the reply also says the recipient was rejected: the sender is why
     ("550 5.1.1 Recipient rejected: sender domain example.org has no MX", {}, S.SENDER),
     # Our client: Postfix "Client host rejected", DNSBL refusals (RFC 5782)
     ("554 5.7.1 Client host rejected: cannot find your hostname", {}, S.HOST),
     ("550 5.1.0 blocked using zen.spamhaus.org", {}, S.HOST),
     ("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", {}, S.HOST),
+    ("550 Cannot resolve your hostname: Host not found", {}, S.HOST),
     # The receiving system failed: RFC 3464 X-Unix diagnostic, loops, local delivery agent
     ("user unknown", {"diagnostic_type": "X-Unix"}, S.SYSTEM),
     ("554 5.4.6 mail loop: too many hops; user unknown", {}, S.SYSTEM),

@@ -46,13 +46,19 @@ _SENDER_STATEMENT = re.compile(
     r"|\bdomain of sender address"
     r"|\bsender(?:'s)? domain \S+ (?:has no|does not|doesn'?t|is not|not found|is unknown)"
     r"|\bmail from (?:address )?(?:rejected|refused|denied)"
+    # The reverse-path's domain by another name: "MAIL FROM domain does not
+    # exist", "Unknown user in MAIL FROM", "your/sending/From domain ..."
+    # (RFC 5321 3.3: the reverse-path is the sender's).
+    r"|\bmail ?from\b['\"]? (?:domain|address)\b|\bin mail from\b"
+    r"|\b(?:your|sending|sender'?s?|from|envelope) domain\b"
+    r"|\bverify (?:the )?sender\b"
     r"|\breturn[- ]path (?:address )?(?:rejected|invalid|unknown|refused)"
 )
 # Our client, not anyone's address: Postfix "Client host rejected", DNSBL
 # refusals (RFC 5782 lists), "your IP", reverse DNS checks.
 _HOST_STATEMENT = re.compile(
     r"\bclient host\b|\bblocked using\b|\b(?:dns)?rbl\b|\bdnsbl\b|spamhaus|spamcop|sorbs|barracudacentral"
-    r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network)\b"
+    r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network|host ?name)\b"
     r"|\breverse dns\b|\bptr record"
     # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
     r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
