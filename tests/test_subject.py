@@ -28,6 +28,9 @@ PARTIES = [
     ("550 Unknown user in MAIL FROM", {}, S.SENDER),
     ("550 The sending domain does not exist", {}, S.SENDER),
     ("550 Unable to verify sender: user unknown", {}, S.SENDER),
+    ("550 Return address does not exist", {}, S.SENDER),
+    ("550 Non-existent user in Return-Path", {}, S.SENDER),
+    ("550 Originator address unknown", {}, S.SENDER),
     # ... even where the reply also says the recipient was rejected: the sender is why
     ("550 5.1.1 Recipient rejected: sender domain example.org has no MX", {}, S.SENDER),
     # Our client: Postfix "Client host rejected", DNSBL refusals (RFC 5782)
@@ -35,6 +38,7 @@ PARTIES = [
     ("550 5.1.0 blocked using zen.spamhaus.org", {}, S.HOST),
     ("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", {}, S.HOST),
     ("550 Cannot resolve your hostname: Host not found", {}, S.HOST),
+    ("550 IP address not found in whitelist", {}, S.HOST),
     # The receiving system failed: RFC 3464 X-Unix diagnostic, loops, local delivery agent
     ("user unknown", {"diagnostic_type": "X-Unix"}, S.SYSTEM),
     ("554 5.4.6 mail loop: too many hops; user unknown", {}, S.SYSTEM),

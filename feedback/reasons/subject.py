@@ -52,6 +52,10 @@ _SENDER_STATEMENT = re.compile(
     r"|\bmail ?from\b['\"]? (?:domain|address)\b|\bin mail from\b"
     r"|\b(?:your|sending|sender'?s?|from|envelope) domain\b"
     r"|\bverify (?:the )?sender\b"
+    # The sender's addresses by their roles: return (bounce) address and
+    # Return-Path (RFC 5321 4.4), Reply-To and originator (RFC 5322 3.6.2).
+    r"|\b(?:return|reply-?to|bounce|originator|originating) address\b|\breturn-path\b|\boriginator\b"
+    r"|\(sender\)|\bsender account\b"
     r"|\breturn[- ]path (?:address )?(?:rejected|invalid|unknown|refused)"
 )
 # Our client, not anyone's address: Postfix "Client host rejected", DNSBL
@@ -59,7 +63,7 @@ _SENDER_STATEMENT = re.compile(
 _HOST_STATEMENT = re.compile(
     r"\bclient host\b|\bblocked using\b|\b(?:dns)?rbl\b|\bdnsbl\b|spamhaus|spamcop|sorbs|barracudacentral"
     r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network|host ?name)\b"
-    r"|\breverse dns\b|\bptr record"
+    r"|\breverse dns\b|\bptr record|\bip address\b"
     # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
     r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
 )
