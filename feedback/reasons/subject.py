@@ -63,7 +63,10 @@ _SENDER_STATEMENT = re.compile(
 _HOST_STATEMENT = re.compile(
     r"\bclient host\b|\bblocked using\b|\b(?:dns)?rbl\b|\bdnsbl\b|spamhaus|spamcop|sorbs|barracudacentral"
     r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network|host ?name)\b"
-    r"|\breverse dns\b|\bptr record|\bip address\b"
+    r"|\breverse dns\b|\bptr record"
+    # An IP address named is our client's, except qmail's "couldn't find a mail
+    # exchanger or IP address" for the recipient's domain.
+    r"|(?<!exchanger or )\bip address\b"
     # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
     r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
 )
