@@ -39,6 +39,7 @@ PARTIES = [
     ("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", {}, S.HOST),
     ("550 Cannot resolve your hostname: Host not found", {}, S.HOST),
     ("550 IP address not found in whitelist", {}, S.HOST),
+    ("550 EHLO domain does not exist", {}, S.HOST),
     # The receiving system failed: RFC 3464 X-Unix diagnostic, loops, local delivery agent
     ("user unknown", {"diagnostic_type": "X-Unix"}, S.SYSTEM),
     ("554 5.4.6 mail loop: too many hops; user unknown", {}, S.SYSTEM),

@@ -68,7 +68,7 @@ _HOST_STATEMENT = re.compile(
     # exchanger or IP address" for the recipient's domain.
     r"|(?<!exchanger or )\bip address\b"
     # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
-    r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
+    r"|\b(?:helo|ehlo) (?:command |name |hostname |host |domain )?(?:rejected|refused|invalid|is invalid|not|unknown|does)"
 )
 _SYSTEM_STATEMENT = re.compile(
     r"local delivery (?:agent )?fail|\b(?:mail|routing|forwarding|aliasing) loop|loops back to myself"
