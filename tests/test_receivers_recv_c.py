@@ -37,6 +37,7 @@ GMAIL = ("dns; gmail-smtp-in.l.google.com", "reader@gmail.com")
 WORKSPACE = ("dns; aspmx.l.google.com", "reader@example.org")
 EXO = ("dns; example-com.mail.protection.outlook.com", "reader@example.com")
 OLC = ("dns; hotmail-com.olc.protection.outlook.com", "reader@hotmail.com")
+ONPREM = ("dns; mail.example.com", "reader@example.com")
 YAHOO = ("dns; mta7.am0.yahoodns.net", "reader@yahoo.com")
 ICLOUD = ("dns; mx01.mail.icloud.com", "reader@icloud.com")
 COX = ("dns; mx.west.cox.net", "reader@cox.net")
@@ -186,6 +187,14 @@ ROWS: list[tuple[str, tuple[str | None, str], str, str]] = [
      "systemerror"),
     ("microsoft", EXO, "smtp; 450 4.4.318 Connection was closed abruptly (SuspiciousRemoteServerError)",
      "systemerror"),
+    # Exchange 2007-2013 codes: RESOLVER.* name the on-premises Exchange wherever it runs.
+    ("microsoft", ONPREM, "smtp; 550 5.1.1 RESOLVER.ADR.ExRecipientNotFound; not found", "userunknown"),
+    ("microsoft", ONPREM, "smtp; 550 5.2.3 RESOLVER.RST.RecipientSizeLimit; message too large for this recipient",
+     "mesgtoobig"),
+    ("microsoft", EXO, "smtp; 554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS config error", "networkerror"),
+    ("microsoft", EXO, "smtp; 550 4.4.7 QUEUE.Expired; message expired", "expired"),
+    ("microsoft", ONPREM, "smtp; 550 5.1.4 RESOLVER.ADR.Ambiguous; ambiguous address", "systemerror"),
+    ("microsoft", ONPREM, "smtp; 550 5.5.3 RESOLVER.ADR.RecipLimit; too many recipients", "toomanyconn"),
     ("yahoo", YAHOO, "smtp; 501 Syntax error in parameters or arguments", "syntaxerror"),
     ("apple", ICLOUD, "smtp; 556 5.1.10 host/domain does not accept mail", "notaccept"),
     ("cox", COX, "smtp; 554 Email sending limited due to suspicious account activity. AUP#CXTHRT", "securityerror"),
@@ -231,7 +240,7 @@ def test_provider_wording_identifies_it(name: str, text: str, reason: str) -> No
 
 # (remote MTA, recipient, text, receiver expected or None, reason expected or None)
 NOT_THEIRS = [
-    # Cloudflare relays the upstream server's reply: no Cloudflare rule decides it.
+    # Cloudflare relays the upstream server's reply: no Cloudflare rule decides it ...
     ("dns; route2.mx.cloudflare.net", "reader@example.org",
      "smtp; 550 5.1.1 <reader@example.org>: Recipient address rejected: User unknown", "cloudflare", None),
     # A Mimecast or Proofpoint "Invalid recipient" is theirs, not MessageLabs's.
@@ -247,6 +256,19 @@ NOT_THEIRS = [
     ("dns; gmail-smtp-in.l.google.com", "reader@gmail.com",
      "smtp; 550-5.7.1 [192.0.2.10] Our system has detected msg-p1 a1b2c3 - gsmtp", "google", None),
 ]  # fmt: skip
+
+
+def test_a_reply_cloudflare_relays_is_read_with_the_upstream_receivers_table() -> None:
+    # ... and the upstream's own wording ("gsmtp") names the receiver whose table reads it.
+    text = (
+        "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking "
+        "the recipient's email address for typos or unnecessary spaces. a1b2c3 - gsmtp"
+    )
+    found = _hit("dns; route3.mx.cloudflare.net", "reader@example.org", text)
+    assert found is not None
+    assert (found[0].name, found[1].reason) == ("google", "userunknown")
+    # A receiver that does not relay keeps its own answer: none.
+    assert _hit("dns; eu-smtp-inbound-1.mimecast.com", "reader@example.org", text) is None
 
 
 @pytest.mark.parametrize(("mta", "rcpt", "text", "name", "reason"), NOT_THEIRS)

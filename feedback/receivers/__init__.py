@@ -126,6 +126,12 @@ def receiver_rule(remote_mta: str | None, recipient: str | None, text: str) -> t
     for rule in r.rules:
         if rule.rx.search(text):
             return r, rule
+    if r.relays:
+        upstream = identify(None, recipient, text)
+        if upstream is not None and upstream is not r:
+            for rule in upstream.rules:
+                if rule.rx.search(text):
+                    return upstream, rule
     return None
 
 

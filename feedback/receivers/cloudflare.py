@@ -8,8 +8,8 @@ or more DNSBLs (abusixip)"). Sisimai's Rhost/Cloudflare.pm reads the same
 reply as ``blocked`` and Cloudflare's "Upstream error" as ``systemerror``.
 
 Only Cloudflare's own wordings are here: an upstream reply it relays (a
-Gmail "does not exist", say) matches no rule and is left to the generic
-tables, which read the reply's own words.
+Gmail "does not exist ... gsmtp", say) is read with the table of the
+receiver its text names (``relays``), else left to the generic tables.
 """
 
 from .base import Receiver, Rule
@@ -31,4 +31,5 @@ RECEIVER = Receiver(
     rules=RULES,
     markers=("developers.cloudflare.com/email-routing",),
     source=POSTMASTER,
+    relays=True,
 )

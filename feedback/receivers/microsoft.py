@@ -25,12 +25,15 @@ EXS = (
 )
 OLC = "https://sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx"
 SISIMAI = "Sisimai Rhost/Microsoft.pm, citing " + OLC
+# Exchange 2007-2013 enhanced codes (Sisimai's ExchangeOnline.pm, from its Lhost::Exchange2007).
+SISIMAI_EX2007 = "Sisimai Rhost/ExchangeOnline.pm (Exchange 2007/2013 RESOLVER/QUEUE codes), citing " + EXS
 # Replies of older Exchange versions that the current pages no longer list.
 SISIMAI_EXS = "Sisimai Rhost/Microsoft.pm (previous versions of Exchange Server), citing " + EXS
 
 RULES: tuple[Rule, ...] = (
     # The recipient address itself (Permanent).
     Rule(r"resolver\.adr\.exrecipnotfound", "userunknown", EXS),
+    Rule(r"resolver\.adr\.exrecipientnotfound", "userunknown", SISIMAI_EX2007),
     Rule(r"resolver\.adr\.recipnotfound", "userunknown", EXS),
     Rule(r"resolver\.adr\.x400recipnotfound", "userunknown", EXS),
     Rule(r"resolver\.adr\.recipientnotfound", "userunknown", EXO),
@@ -129,6 +132,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"message size exceeds fixed maximum message size", "mesgtoobig", EXS),
     Rule(r"message too big for system", "mesgtoobig", SISIMAI_EXS),
     Rule(r"resolver\.rst\.recipsizelimit", "mesgtoobig", EXS),
+    Rule(r"resolver\.rst\.recipientsizelimit", "mesgtoobig", SISIMAI_EX2007),
     Rule(r"5\.6\.11 invalid characters", "contenterror", EXO),
     Rule(r"barelinefeedsareillegal", "contenterror", EXO),
     Rule(r"too many related errors", "contenterror", EXS),
@@ -139,10 +143,12 @@ RULES: tuple[Rule, ...] = (
     Rule(r"hop count exceeded - possible mail loop", "networkerror", EXS),
     Rule(r"connection refused \[message=socket error", "networkerror", EXO),
     Rule(r"smtpsend\.dns\.nonexistentdomain", "networkerror", EXS),
+    Rule(r"smtpsend\.dns\.mxloopback", "networkerror", SISIMAI_EX2007),
     Rule(r"5\.4\.4 invalid arguments", "networkerror", SISIMAI),
     Rule(r"4\.4\.7 message expired", "expired", EXO),
     Rule(r"4\.4\.7 message delayed", "expired", EXS),
     Rule(r"queue expired; message expired", "expired", EXS),
+    Rule(r"queue\.expired", "expired", SISIMAI_EX2007),
     Rule(r"5\.4\.300 message expired", "expired", EXO),
     Rule(r"4\.4\.1 connection timed out", "expired", EXS),
     Rule(r"insufficient system resources", "systemfull", EXS),
@@ -150,6 +156,9 @@ RULES: tuple[Rule, ...] = (
     Rule(r"4\.3\.2 service not active", "systemerror", EXS),
     Rule(r"system incorrectly configured", "systemerror", EXS),
     Rule(r"journaling on-premises messages", "systemerror", EXO),
+    # The organisation's directory: an ambiguous or broken recipient entry, not a missing one.
+    Rule(r"resolver\.adr\.(?:ambiguous|badprimary|invalidinsmtp)", "systemerror", SISIMAI_EX2007),
+    Rule(r"resolver\.adr\.recip(?:ient)?limit", "toomanyconn", SISIMAI_EX2007),
     Rule(r"destination mailbox address ambiguous", "systemerror", SISIMAI_EXS),
     Rule(r"mailing list expansion problem", "systemerror", SISIMAI_EXS),
     Rule(r"misconfigured forwarding address", "systemerror", SISIMAI_EXS),
@@ -163,7 +172,7 @@ RULES: tuple[Rule, ...] = (
 
 RECEIVER = Receiver(
     name="microsoft",
-    hosts=("protection.outlook.com", "outlook.com", "hotmail.com", "office365.com"),
+    hosts=("protection.outlook.com", "outlook.com", "hotmail.com", "office365.com", "exchangelabs.com"),
     domains=(
         "hotmail.com",
         "hotmail.co.uk",
