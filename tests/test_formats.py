@@ -267,20 +267,14 @@ LAYOUTS = [
     ),
     # Bigfoot: a DSN whose original comes as message/partial, the reply in a transcript.
     ("lhost-bigfoot-transcript.eml", "dsn", {"quinn.old@example.net": ("5.7.1", "userunknown", "Permanent")}),
-    # Facebook: DSN fields in an inline text part, its own code (RCP-P1: no such address).
-    ("lhost-facebook-code.eml", "mta-codes", {"kai.example@facebook.com": ("5.1.1", "userunknown", "Permanent")}),
+    # Facebook: DSN fields in an inline text part, its own code (RCP-P1: no such address, its receiver table).
+    ("lhost-facebook-code.eml", "dsn-inline", {"kai.example@facebook.com": ("5.1.1", "userunknown", "Permanent")}),
     # fml: the list refused a post from a non-member: our sender is refused, not an address.
     ("lhost-fml-not-member.eml", "fml", {"club@lists.example.com": (None, "rejected", "Transient")}),
     # ... and its loop guard: a post seen twice (a system error, not a refusal of anyone).
     ("lhost-fml-duplicated-id.eml", "fml", {"team@ml.example.jp": (None, "systemerror", "Transient")}),
     # Gmail's legacy text warning: a delay, whatever the remote's words.
     ("lhost-google-legacy-delayed.eml", "text", {"abe@example.jp": ("4.2.2", "mailboxfull", "Transient")}),
-    # ... and its permanent failure for two recipients: one explanation, after the list, for both.
-    (
-        "lhost-google-legacy-two.eml",
-        "text",
-        {"cal@example.jp": (None, "userunknown", "Permanent"), "dee@example.jp": (None, "userunknown", "Permanent")},
-    ),
     # Sisimai's X5: a DSN from an ISO-2022-JP-encoded "Mail Delivery Subsystem" to "NotificationRecipients".
     ("lhost-x5-iso2022jp-from.eml", "dsn", {"eli@example.jp": ("5.1.1", "userunknown", "Permanent")}),
     # Google Workspace: no DSN fields, the recipient is the original's To.
@@ -299,8 +293,8 @@ LAYOUTS = [
             "vic@corp.example.com": ("5.1.1", "userunknown", "Permanent"),
         },
     ),
-    # MessageLabs: its own "No such user" with a generic Status 5.0.0.
-    ("lhost-messagelabs-dsn.eml", "mta-codes", {"pia@corp.example.com": ("5.1.1", "userunknown", "Permanent")}),
+    # MessageLabs: its own "542 <rcpt> Rejected" with a generic Status 5.0.0.
+    ("lhost-messagelabs-dsn.eml", "mta-codes", {"pia@corp.example.com": (None, "userunknown", "Permanent")}),
     # Mimecast: "-- rcpt" lines, the remote's answer after "Additional information follows".
     ("lhost-mimecast-failure.eml", "text", {"wren@example.net": ("5.4.1", "userunknown", "Permanent")}),
     # Smail 3 banners (Deutsche Telekom's fork): " <rcpt>" then the reply; a full mailbox is no bad address.

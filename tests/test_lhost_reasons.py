@@ -38,15 +38,3 @@ from feedback.reasons import decide
 def test_mta_wording(diagnostic, reason, bounce_type):
     v = decide(None, diagnostic, action="failed")
     assert (v.reason, v.bounce_type) == (reason, bounce_type)
-
-
-@pytest.mark.parametrize(
-    ("code", "reason"),
-    [("RCP-P1", "userunknown"), ("RCP-P2", "filtered"), ("POL-P3", "blocked"), ("MSG-P1", "mesgtoobig")],
-)
-def test_facebook_response_codes(code, reason):
-    from feedback.detectors.mta_codes import PROVIDERS
-
-    (facebook,) = [p for p in PROVIDERS if p.name == "facebook"]
-    text = f"550 5.1.1 {code} http://postmaster.facebook.com/response_codes?ip=192.0.2.30"
-    assert next(r for rx, r in facebook.rules if rx.search(text)) == reason

@@ -7,9 +7,11 @@ headers its bounces always carry, lets the DSN detectors read the report,
 and gives each recipient the provider's own reason as a detector hint (the
 first step of ``feedback.reasons``' precedence). Where no rule of the
 provider matches, the DSN detectors' answer is returned unchanged.
+(Facebook's RCP-/POL- codes are read by its receiver table,
+``feedback.receivers.facebook``.)
 
 Each provider's markers and table come from Sisimai's module for it (named
-beside it) and the provider's page that module cites.
+beside it) and the documents that module cites.
 """
 
 from __future__ import annotations
@@ -36,27 +38,6 @@ def _i(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-def _facebook_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
-    # Facebook's response codes (postmaster.facebook.com/response_codes, as
-    # listed in Sisimai's Facebook module): "550 5.1.1 RCP-P1 http://...".
-    # POL-P3/P4 and POL-T1..T3 ("not accepting messages from your mail
-    # server") are about our sending host: blocked, never the address.
-    table = {
-        "userunknown": ("RCP-P1", "INT-P1", "INT-P3", "INT-P4"),
-        "filtered": ("RCP-P2", "RCP-P3"),
-        "blocked": ("POL-P1", "POL-P2", "POL-P3", "POL-P4", "POL-T1", "POL-T2", "POL-T3"),
-        "mesgtoobig": ("MSG-P1", "INT-P2"),
-        "contenterror": ("MSG-P2", "MSG-P3", "POL-P6", "POL-P7"),
-        "rejected": ("DNS-P1", "DNS-P2", "DNS-T1"),
-        "requireptr": ("DNS-P3", "DNS-T2"),
-        "systemerror": ("CON-T1", "RCP-T1"),
-        "toomanyconn": ("CON-T2", "CON-T3"),
-        "virusdetected": ("POL-P5",),
-        "suspend": ("RCP-T4",),
-    }
-    return tuple((re.compile(rf"\b{code}\b"), reason) for reason, codes in table.items() for code in codes)
-
-
 PROVIDERS: tuple[_Provider, ...] = (
     _Provider(
         # Symantec Email Security.cloud (MessageLabs): "X-Msg-Ref:" on every
@@ -64,19 +45,12 @@ PROVIDERS: tuple[_Provider, ...] = (
         name="messagelabs",
         recognise=lambda m: bool(m.header("x-msg-ref")) and "messagelabs.com" in m.header("from").lower(),
         rules=(
-            # Its own refusal of an unknown recipient: "542 <rcpt> Rejected".
-            (_i(r"\b542 .+ rejected|no such user"), "userunknown"),
+            # Its own refusal of an unknown recipient: "542 <rcpt> Rejected" (its
+            # other wordings are in the MessageLabs receiver table).
+            (_i(r"\b542 \S+ rejected"), "userunknown"),
             (_i(r"please turn on smtp authentication in your mail client"), "securityerror"),
         ),
         source="Sisimai lib/Sisimai/Lhost/MessageLabs.pm",
-    ),
-    _Provider(
-        name="facebook",
-        recognise=lambda m: (
-            "mx.facebook.com" in m.header("from").lower() or "mailer-daemon@facebook.com" in m.header("from").lower()
-        ),
-        rules=_facebook_rules(),
-        source="https://www.facebook.com/postmaster/response_codes (via Sisimai lib/Sisimai/Lhost/Facebook.pm)",
     ),
     _Provider(
         # amavisd-new's own non-delivery reports ("Content-filter at <host>"):

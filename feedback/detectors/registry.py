@@ -27,7 +27,7 @@ DETECTORS: tuple[Detector, ...] = (
     JMRPDetector(),  # Microsoft JMRP: the reported message without an ARF part
     MDNDetector(),  # read receipts are reports too, but never feedback
     ChallengeResponseDetector(),  # "confirm you are human": an automatic reply, some dressed as DSNs
-    MTACodesDetector(),  # a DSN with the sending provider's own codes (MessageLabs, Facebook, amavisd-new, AOL; Sisimai Lhost)
+    MTACodesDetector(),  # a DSN with the sending provider's own codes (MessageLabs, amavisd-new, AOL; Sisimai Lhost)
     DSNDetector(),  # RFC 3464 machine-readable bounce
     InlineDSNDetector(),  # DSN fields in a text part
     NestedDSNDetector(),  # a DSN attached to a filter's or a person's notice

@@ -345,13 +345,7 @@ class TextBounceDetector:
                 diag = _after(report, r)
                 if not diag or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
                     diag = whole
-            elif (
-                len(diag) < 12
-                or not re.search(r"\d{3}|\w{4,} \w{4,}", diag)
-                or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag)))
-            ):
-                # A list of recipients, then one explanation for all (Gmail's
-                # "Delivery to the following recipients failed permanently:").
+            elif len(diag) < 12 or not re.search(r"\d{3}|\w{4,} \w{4,}", diag):
                 diag = (diag + " " + whole).strip()
             final = original_case.get(r, r)
             sent_to = _generated_from(blocks.get(r, ""))
