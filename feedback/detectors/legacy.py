@@ -631,29 +631,56 @@ class LegacyLayoutDetector:
         # flufl.bounce calls every layout but the warnings a final failure;
         # a report that says it will retry is a delay all the same.
         permanent = False if warning else _permanence(report) is not False
-        whole = _condense(report)
         blocks = recipient_blocks(msg)
         findings: list[Finding] = []
         for r in rcpts:
             same_as = known.get(r.lower())
-            if same_as is not None and not warning:
+            # The generic reader's finding stands where it read the address from
+            # its own block (or its redirect); one it guessed as the only
+            # recipient carries the whole report as its cause.
+            if same_as is not None and not warning and (r.lower() in blocks or same_as.original_recipient):
                 if all(same_as is not g for g in findings):
                     findings.append(same_as)
                 continue
-            diag = blocks.get(r.lower(), "")
-            if len(rcpts) == 1 or len(diag) < 40:
-                diag = _after(report, r) or _condense(region)
-                if not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
-                    diag = whole
             findings.append(
                 Finding(
                     recipient=r,
-                    diagnostic=diag,
+                    diagnostic=_diagnostic(r, [o for o in rcpts if o != r], report, blocks.get(r.lower(), "")),
                     permanent=permanent,
                     action="failed" if permanent else "delayed",
                 )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+def _says_why(text: str) -> bool:
+    return bool(find_status(text) or find_reply_code(text) or phrase_reason(fold(text)))
+
+
+def _names(line: str, rcpt: str) -> bool:
+    low = line.lower()
+    if rcpt.lower() in low:
+        return True
+    local = re.escape(rcpt.split("@")[0].lower())
+    return bool(re.search(rf"(?<![\w.-]){local}(?![\w.@-])", low))
+
+
+def _diagnostic(rcpt: str, others: list[str], report: str, block: str) -> str:
+    """What the report says about one recipient: the line that names it when that
+    line gives a cause ("User mailbox exceeds allowed size: rcpt"), else the
+    generic reader's block, else the report without the lines about the others
+    (a cause stated once for the whole list)."""
+    lines = report.split("\n")
+    for line in lines:
+        if _names(line, rcpt) and _says_why(line):
+            return _condense(line)
+    if others:
+        if len(block) > 12 and _says_why(block):
+            return block
+        # Another recipient's line gives that recipient's cause, not this one's.
+        return _condense("\n".join(ln for ln in lines if not any(_names(ln, o) for o in others)))
+    diag = _after(report, rcpt)
+    return diag if diag and _says_why(diag) else _condense(report)
 
 
 __all__ = ["LAYOUTS", "LegacyLayoutDetector"]

@@ -242,6 +242,11 @@ TIER1: list[tuple[str, Phrases]] = [
             r"recipient reached disk quota",
             r"inbox is full",
             r"storage (?:is )?full",
+            # Mail::DeliveryStatus::BounceParser 1.543 _std_reason over_quota:
+            # IMail, German Exim setups, Mirapoint.
+            r"user mailbox exceeds allowed size",
+            r"benutzer hat zuviele mails auf dem server",
+            r"exceeded its disk space limit",
         ),
     ),
     (
@@ -363,6 +368,11 @@ ADDRESS: list[tuple[str, Phrases]] = [
             r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
             r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
             r"mail\.local: unknown user",  # Sendmail's local delivery agent
+            # Mail::DeliveryStatus::BounceParser 1.543 _std_reason user_unknown.
+            r"no mailbox found",
+            r"user mail-?box not found",
+            r"address(?: is)? not known here",
+            r"doesn'?t handle mail for that user",  # MailFoundry
             source="RFC 3463 3.2 X.1.1; RFC 5321 4.2.2 (550: mailbox not found); the MTA named beside a wording",
         ),
     ),
