@@ -64,6 +64,8 @@ FORMATS = [
     ("legacy-screen-names.eml", "bounce", {"skyler42@example.net", "mo.rivera@example.com"}, "legacy"),
     ("legacy-groupwise-local-part.eml", "bounce", {"avery@gw.example.net"}, "legacy"),
     ("legacy-caiwireless-recipient.eml", "bounce", {"casey@example.net"}, "legacy"),
+    # XWall's "message/xdelivery-status" part is a delivery-status part (MDSBP p_xdelivery_status).
+    ("legacy-xdelivery-status.eml", "bounce", {"morgan@example.net"}, "dsn"),
     # Where the generic reader already names the same recipients, its reading stands.
     ("legacy-netscape-reason.eml", "bounce", {"blake@example.net", "reese@example.net"}, "text"),
     ("legacy-failed-recipients-list.eml", "bounce", {"parker@example.net", "quinn.o@example.net"}, "text"),
@@ -259,6 +261,7 @@ LEGACY_CAUSES = [
     ("legacy-groupwise-local-part.eml", "avery@gw.example.net", "failed", "userunknown", "Permanent"),
     # AOL AirMail: the recipients refuse mail from our sender, the addresses are fine.
     ("legacy-screen-names.eml", "skyler42@example.net", "failed", "filtered", "Transient"),
+    ("legacy-xdelivery-status.eml", "morgan@example.net", "failed", "userunknown", "Permanent"),
     # flufl.bounce simplewarning: a delay, never a final failure.
     ("legacy-kundenserver-warning.eml", "dana@example.net", "delayed", None, "Transient"),
 ]
