@@ -293,3 +293,9 @@ def test_phrase_guards_never_change_an_answer():
 )
 def test_mdsbp_wordings(diag: str, reason: str) -> None:
     assert R.phrase_reason(R.fold(diag)) == reason
+
+
+def test_stated_size_refusal_beats_a_policy_status():
+    # "Class=size" names the cause; 5.7.1 alone would read as a security refusal.
+    diag = "554 5.7.1 Message Rejected Class=size limit=10485760 Subclass=reject size=12582912"
+    assert R.decide("5.7.1", diag).reason == "mesgtoobig"

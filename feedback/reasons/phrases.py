@@ -275,6 +275,7 @@ TIER1: list[tuple[str, Phrases]] = [
             r"exceeds size limit",
             r"message exceeds (?:the )?(?:local |fixed |maximum )?size",
             r"size of the message exceeds",
+            r"message rejected class=size",  # Mail::DeliveryStatus::BounceParser 1.543 message_too_large
         ),
     ),
     (
