@@ -62,7 +62,7 @@ FORMATS = [
     ("legacy-earthlink-quota.eml", "bounce", {"lee@example.net", "lee.home@example.net"}, "legacy"),
     ("legacy-imail-smtp32.eml", "bounce", {"jo@example.net", "kai@example.net"}, "legacy"),
     ("legacy-screen-names.eml", "bounce", {"skyler42@example.net", "mo.rivera@example.com"}, "legacy"),
-    ("legacy-groupwise-local-part.eml", "bounce", {"avery@gw.example.net"}, "legacy"),
+    ("legacy-groupwise-local-part.eml", "bounce", {"avery@gw.example.net", "sam@gw.example.net"}, "legacy"),
     ("legacy-caiwireless-recipient.eml", "bounce", {"casey@example.net"}, "legacy"),
     # XWall's "message/xdelivery-status" part is a delivery-status part (MDSBP p_xdelivery_status).
     ("legacy-xdelivery-status.eml", "bounce", {"morgan@example.net"}, "dsn"),
@@ -259,6 +259,8 @@ LEGACY_CAUSES = [
     ("legacy-imail-smtp32.eml", "kai@example.net", "failed", "userunknown", "Permanent"),
     ("legacy-earthlink-quota.eml", "lee.home@example.net", "failed", "mailboxfull", "Transient"),
     ("legacy-groupwise-local-part.eml", "avery@gw.example.net", "failed", "userunknown", "Permanent"),
+    # ... and the next line's disabled mailbox is not avery's unknown user.
+    ("legacy-groupwise-local-part.eml", "sam@gw.example.net", "failed", None, "Transient"),
     # AOL AirMail: the recipients refuse mail from our sender, the addresses are fine.
     ("legacy-screen-names.eml", "skyler42@example.net", "failed", "filtered", "Transient"),
     ("legacy-xdelivery-status.eml", "morgan@example.net", "failed", "userunknown", "Permanent"),

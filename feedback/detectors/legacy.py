@@ -54,6 +54,9 @@ _NOT_A_RECIPIENT_LINE = re.compile(
 )
 
 
+_BRACKETED = re.compile(r"<([^>]*)>")
+
+
 def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I | re.M)
 
@@ -481,6 +484,9 @@ def _smtp32(msg: Parsed, report: str) -> tuple[list[str], str] | None:
     return (out, "\n".join(text)) if out else None
 
 
+_GW_LINE = re.compile(r"^\s*(\S+)\s+\(.*\)$")
+
+
 def _groupwise(msg: Parsed, report: str) -> tuple[list[str], str] | None:
     """Novell GroupWise and NTMail: the first text part lists "  name (reason)" or
     "rcpt@domain reason" lines (flufl.bounce groupwise, MDSBP p_novell_groupwise,
@@ -495,22 +501,22 @@ def _groupwise(msg: Parsed, report: str) -> tuple[list[str], str] | None:
     out: list[str] = []
     for line in text.split("\n"):
         line = line.rstrip()
-        m = re.search(r"<([^>]*)>", line)
+        m = _BRACKETED.search(line)
+        g = _GW_LINE.match(line)
         if m:
             a = _clean(m.group(1))
-        elif "@" in line:
-            if line.startswith(" "):
-                continue
+        elif g:
+            # "  name (reason)" / "  rcpt@domain (reason)" (MDSBP p_novell_groupwise).
+            name = g.group(1)
+            a = _clean(name if "@" in name else f"{name}@{domain}") if domain or "@" in name else None
+        elif "@" in line and not line.startswith((" ", "\t")):
+            # The address is the whole line, or its first word (flufl.bounce groupwise).
             a = _clean(line.split(" ", 1)[0])
         else:
-            g = re.match(r"^\s*(\S+)\s+\(.*\)$", line)
-            a = _clean(f"{g.group(1)}@{domain}") if g and domain else None
+            a = None
         if a and a not in out:
             out.append(a)
     return (out, text) if out else None
-
-
-_BRACKETED = re.compile(r"<([^>]*)>")
 
 
 def _caiwireless(msg: Parsed, report: str) -> tuple[list[str], str] | None:
@@ -632,13 +638,20 @@ class LegacyLayoutDetector:
         # a report that says it will retry is a delay all the same.
         permanent = False if warning else _permanence(report) is not False
         blocks = recipient_blocks(msg)
+        complete = all(a.lower() in known for a in rcpts)
         findings: list[Finding] = []
         for r in rcpts:
             same_as = known.get(r.lower())
             # The generic reader's finding stands where it read the address from
-            # its own block (or its redirect); one it guessed as the only
-            # recipient carries the whole report as its cause.
-            if same_as is not None and not warning and (r.lower() in blocks or same_as.original_recipient):
+            # its own block and knew every recipient (a block runs to the next
+            # address it knows, so over the ones it missed), or where it
+            # resolved a redirect; one it guessed as the only recipient carries
+            # the whole report as its cause.
+            if (
+                same_as is not None
+                and not warning
+                and (same_as.original_recipient or (r.lower() in blocks and complete))
+            ):
                 if all(same_as is not g for g in findings):
                     findings.append(same_as)
                 continue
