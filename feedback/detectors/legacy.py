@@ -443,6 +443,14 @@ def _screen_names(msg: Parsed, report: str) -> tuple[list[str], str] | None:
     for i, line in enumerate(lines):
         if not _SCREEN_NAMES.search(line):
             continue
+        # A bare word is a screen name only where AOL or its AirMail wrote the
+        # list; elsewhere the word after a list may be anything ("Thanks,").
+        bare_ok = (
+            domain == "aol.com"
+            or domain.endswith(".aol.com")
+            or "airmail" in msg.header("mailer").lower()
+            or "not accepting mail from" in line.lower()
+        )
         out: list[str] = []
         for ln in lines[i + 1 :]:
             token = ln.strip()
@@ -451,6 +459,8 @@ def _screen_names(msg: Parsed, report: str) -> tuple[list[str], str] | None:
                     break
                 continue
             if re.search(r"\s", token):
+                break
+            if "@" not in token and not bare_ok:
                 break
             a = _clean(token if "@" in token else f"{token}@{domain}")
             if a:

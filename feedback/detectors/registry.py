@@ -30,7 +30,7 @@ DETECTORS: tuple[Detector, ...] = (
     PostfixNoticeDetector(),  # Postfix smtpd's transcript to the postmaster
     ExchangeLegacyDetector(),  # Exchange 5.5-2003 text NDRs (X.400 recipient lines too)
     InterScanDetector(),  # Trend Micro InterScan gateways' own notices
-    LegacyLayoutDetector(),  # old site layouts (flufl.bounce, MDSBP) that the generic reader misreads
+    LegacyLayoutDetector(),  # old site layouts (flufl.bounce, MDSBP); reads `text` itself: keep it just before
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched
