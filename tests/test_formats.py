@@ -15,6 +15,14 @@ from .conftest import classify_fixture
 
 # (file, kind, recipients (exact set), detector)
 FORMATS = [
+    # Sendmail (v5 and later): one verdict line per host and per recipient; each recipient's
+    # cause is its own line, never the next host's ("550 example.org (smtp)... Host unknown").
+    (
+        "sendmail-v5-hosts-and-recipients.eml",
+        "bounce",
+        {"ana@example.net", "ben@example.org", "cleo@example.info"},
+        "text",
+    ),
     # RFC 3464 2.3.1: the Original-Recipient is the address we sent to (Postfix forwarded it).
     ("dsn-original-recipient-forwarded.eml", "bounce", {"reader@example.com"}, "dsn"),
     # x400 Final-Recipient (RFC 2156 "RFC-822=" with "(a)"), utf-8 Original-Recipient (RFC 6533),
@@ -84,6 +92,13 @@ def test_format(file, kind, recipients, detector):
     assert {e.kind for e in events} == {kind}
     assert {e.recipient for e in events if e.recipient} == recipients
     assert {e.detector for e in events} == {detector}
+
+
+def test_sendmail_verdict_lines_belong_to_their_own_recipient():
+    by = {e.recipient: e for e in classify_fixture("sendmail-v5-hosts-and-recipients.eml")}
+    assert (by["ana@example.net"].bounce_type, by["ana@example.net"].reason) == ("Transient", "networkerror")
+    assert (by["ben@example.org"].bounce_type, by["ben@example.org"].reason) == ("Permanent", "hostunknown")
+    assert (by["cleo@example.info"].bounce_type, by["cleo@example.info"].reason) == ("Permanent", "userunknown")
 
 
 def test_original_and_final_recipient_are_both_kept():

@@ -198,6 +198,8 @@ _HEAD_LINE = re.compile(
 
 # Sendmail's per-recipient verdict: "554 <rcpt@example.org>... 550 Host unknown".
 _SENDMAIL_LINE = re.compile(r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?<([^\s<>]+@[^\s<>]+)>\.\.\.")
+# Any of Sendmail's verdict lines, for a recipient or for a host ("421 example.org (smtp)... Deferred").
+_VERDICT_LINE = re.compile(r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?\S+(?: \([a-z]+\))?\.\.\. ")
 
 
 def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
@@ -211,6 +213,7 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
     lines = report.split("\n")
     excluded = _excluded(msg)
     heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
+    sendmail_heads: set[int] = set()  # heads that are Sendmail's one-line verdicts
     echoed: set[int] = set()  # "To:" lines of an echoed header summary
     for i, line in enumerate(lines):
         if "@" not in line or _SENDER_CONTEXT.search(line.lower()):
@@ -230,6 +233,8 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         if re.match(r"\s*(?:[-*•]\s*)?to:", line, re.I):
             echoed.add(i)
         heads.append((i, addr, line[m.end(1) :]))
+        if m.re is _SENDMAIL_LINE:
+            sendmail_heads.add(i)
     senders = _original_senders(msg)
     if any(h[1].lower() not in senders for h in heads):
         # A line naming the original's sender is the report quoting it, even
@@ -244,6 +249,11 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         if heads[n + 1 : n + 2] and heads[n + 1][1].lower() == addr.lower():
             end = heads[n + 1][0]
+        if i in sendmail_heads:
+            # Sendmail writes one verdict line per recipient and per host
+            # ("554 <rcpt>... 550 Host unknown", "550 example.org (smtp)...
+            # 550 Host unknown"): the next verdict line is another one's.
+            end = next((k for k in range(i + 1, end) if _VERDICT_LINE.match(lines[k])), end)
         body = [rest.strip(" \t:>\"'")] + [ln.strip() for ln in lines[i + 1 : end]]
         # A block ends at the first paragraph break after some text: what
         # follows is boilerplate ("Please check the address...").
