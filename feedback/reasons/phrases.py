@@ -279,7 +279,6 @@ TIER1: list[tuple[str, Phrases]] = [
             r"(?<!mailbox )\bsize limit\b",
             r"message exceeds (?:the )?(?:local |fixed |maximum )?size",
             r"size of the message exceeds",
-            r"message rejected class=size",  # Mail::DeliveryStatus::BounceParser 1.543 message_too_large
         ),
     ),
     (
