@@ -20,7 +20,7 @@ FORMATS = [
     (
         "sendmail-v5-hosts-and-recipients.eml",
         "bounce",
-        {"ana@example.net", "ben@example.org", "cleo@example.info"},
+        {"ana@example.net", "ben@example.org", "dan@example.biz", "cleo@example.info"},
         "text",
     ),
     # RFC 3464 2.3.1: the Original-Recipient is the address we sent to (Postfix forwarded it).
@@ -99,6 +99,8 @@ def test_sendmail_verdict_lines_belong_to_their_own_recipient():
     assert (by["ana@example.net"].bounce_type, by["ana@example.net"].reason) == ("Transient", "networkerror")
     assert (by["ben@example.org"].bounce_type, by["ben@example.org"].reason) == ("Permanent", "hostunknown")
     assert (by["cleo@example.info"].bounce_type, by["cleo@example.info"].reason) == ("Permanent", "userunknown")
+    # the exchange right above a verdict line is its cause: a MAIL FROM refusal
+    assert (by["dan@example.biz"].bounce_type, by["dan@example.biz"].reason) == ("Transient", "norelaying")
 
 
 def test_original_and_final_recipient_are_both_kept():
