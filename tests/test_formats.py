@@ -20,7 +20,7 @@ FORMATS = [
     (
         "sendmail-v5-hosts-and-recipients.eml",
         "bounce",
-        {"ana@example.net", "ben@example.org", "cleo@example.info"},
+        {"ana@example.net", "ben@example.org", "dan@example.biz", "cleo@example.info"},
         "text",
     ),
     # RFC 3464 2.3.1: the Original-Recipient is the address we sent to (Postfix forwarded it).
@@ -52,7 +52,8 @@ FORMATS = [
     ("dsn-confirmation-refused.eml", "bounce", {"jo@example.net"}, "dsn"),
     # Webmail and gateway notices in plain text, some signed by an ordinary mailbox.
     ("webmail-intended-recipient.eml", "bounce", {"lou@example.net"}, "text"),
-    ("gateway-plain-notice.eml", "bounce", {"Jamie@example.com"}, "text"),
+    # Symantec's "Delivery attempts will continue" notice is a warning (flufl.bounce simplewarning).
+    ("gateway-plain-notice.eml", "bounce", {"Jamie@example.com"}, "legacy"),
     ("vade-bracket-recipient.eml", "bounce", {"quinn@example.net"}, "text"),
     ("delivery-warning-postponed.eml", "bounce", {"avery@example.com"}, "text"),
     # Exim names the original's sender above the failed list: never a recipient.
@@ -62,6 +63,22 @@ FORMATS = [
     # Non-English notices: French, and Chinese in GB2312 (subject RFC 2047, body base64).
     ("french-non-remis.eml", "bounce", {"camille@example.com"}, "text"),
     ("chinese-gb2312-notice.eml", "bounce", {"wei@example.net"}, "text"),
+    # Old site layouts (flufl.bounce's detectors, MDSBP's preprocessors): the recipients the
+    # layout names, not the site's boilerplate, a directory entry or a help desk.
+    ("legacy-llnl-address-mismatch.eml", "bounce", {"rkim@lab.example.gov"}, "legacy"),
+    ("legacy-phquery-directory.eml", "bounce", {"jdoe@yale.edu", "jdoe@cs.yale.edu"}, "text"),
+    ("legacy-earthlink-quota.eml", "bounce", {"lee@example.net", "lee.home@example.net"}, "legacy"),
+    ("legacy-imail-smtp32.eml", "bounce", {"jo@example.net", "kai@example.net"}, "legacy"),
+    ("legacy-screen-names.eml", "bounce", {"skyler42@example.net", "mo.rivera@example.com"}, "legacy"),
+    ("legacy-groupwise-local-part.eml", "bounce", {"avery@gw.example.net", "sam@gw.example.net"}, "legacy"),
+    ("legacy-caiwireless-recipient.eml", "bounce", {"casey@example.net"}, "legacy"),
+    # XWall's "message/xdelivery-status" part is a delivery-status part (MDSBP p_xdelivery_status).
+    ("legacy-xdelivery-status.eml", "bounce", {"morgan@example.net"}, "dsn"),
+    # Where the generic reader already names the same recipients, its reading stands.
+    ("legacy-netscape-reason.eml", "bounce", {"blake@example.net", "reese@example.net"}, "text"),
+    ("legacy-failed-recipients-list.eml", "bounce", {"parker@example.net", "quinn.o@example.net"}, "text"),
+    ("legacy-mailenable-recipient.eml", "bounce", {"rowan@example.net"}, "text"),
+    ("legacy-kundenserver-warning.eml", "bounce", {"dana@example.net"}, "text"),
     # A person's reply whose subject says "delivery failed" is no report.
     ("not-feedback-reply-delivery-failed.eml", "other", set(), None),
     # Nor is a shop's notice that a parcel "could not be delivered": it names no mailbox.
@@ -82,6 +99,8 @@ def test_sendmail_verdict_lines_belong_to_their_own_recipient():
     assert (by["ana@example.net"].bounce_type, by["ana@example.net"].reason) == ("Transient", "networkerror")
     assert (by["ben@example.org"].bounce_type, by["ben@example.org"].reason) == ("Permanent", "hostunknown")
     assert (by["cleo@example.info"].bounce_type, by["cleo@example.info"].reason) == ("Permanent", "userunknown")
+    # the exchange right above a verdict line is its cause: a MAIL FROM refusal
+    assert (by["dan@example.biz"].bounce_type, by["dan@example.biz"].reason) == ("Transient", "norelaying")
 
 
 def test_original_and_final_recipient_are_both_kept():
@@ -362,10 +381,10 @@ LAYOUTS = [
         "text",
         {"ida@example.fr": ("5.2.0", None, "Transient"), "jon@example.de": ("5.1.1", "userunknown", "Permanent")},
     ),
-    # IMail: the error's words before each address.
+    # IMail: the error's words before each address (the legacy detector's SMTP32 layout).
     (
         "lhost-imailserver-two.eml",
-        "imail",
+        "legacy",
         {
             "hal@imail.example.com": (None, "userunknown", "Permanent"),
             "ivy@imail.example.com": (None, "userunknown", "Permanent"),
@@ -512,3 +531,65 @@ def test_sending_mta_layout(file, detector, expected, newline):
         if reason is not None:
             assert e.reason == reason, e.recipient
         assert e.bounce_type == bounce_type, e.recipient
+
+
+# (file, recipient, action, reason, bounce type): what an old layout states about each recipient.
+LEGACY_CAUSES = [
+    # IMail states each recipient's cause on its own line: one's cause is never the other's.
+    ("legacy-imail-smtp32.eml", "jo@example.net", "failed", "mailboxfull", "Transient"),
+    ("legacy-imail-smtp32.eml", "kai@example.net", "failed", "userunknown", "Permanent"),
+    ("legacy-earthlink-quota.eml", "lee.home@example.net", "failed", "mailboxfull", "Transient"),
+    ("legacy-groupwise-local-part.eml", "avery@gw.example.net", "failed", "userunknown", "Permanent"),
+    # ... and the next line's disabled mailbox is not avery's unknown user.
+    ("legacy-groupwise-local-part.eml", "sam@gw.example.net", "failed", None, "Transient"),
+    # AOL AirMail: the recipients refuse mail from our sender, the addresses are fine.
+    ("legacy-screen-names.eml", "skyler42@example.net", "failed", "filtered", "Transient"),
+    ("legacy-xdelivery-status.eml", "morgan@example.net", "failed", "userunknown", "Permanent"),
+    # flufl.bounce simplewarning: a delay, never a final failure.
+    ("legacy-kundenserver-warning.eml", "dana@example.net", "delayed", None, "Transient"),
+]
+
+
+@pytest.mark.parametrize(("file", "recipient", "action", "reason", "bounce_type"), LEGACY_CAUSES)
+def test_legacy_layout_causes(file, recipient, action, reason, bounce_type):
+    (e,) = [e for e in classify_fixture(file) if e.recipient == recipient]
+    assert e.action == action
+    assert e.bounce_type == bounce_type
+    if reason is not None:
+        assert e.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("FROM:<sender@example.org", "sender@example.org"),  # a transcript's command, cut at "<"
+        ("c=US;a= ;p=Org;dda:SMTP=pat@example.net", "pat@example.net"),  # Exchange IMS X.400 line
+        ("SMTP:pat@example.net", "pat@example.net"),
+        ("pat@example.net...", "pat@example.net"),  # Sendmail's "rcpt... User unknown"
+        ("a@b.c", "a@b.c"),  # old test sites' one-letter domains
+        ("not-an-address", None),
+        ("pat@localhost", None),  # no dotted domain
+    ],
+)
+def test_legacy_address_cleanup(raw, expected):
+    from feedback.detectors.legacy import _clean
+
+    assert _clean(raw) == expected
+
+
+def test_legacy_layout_reads_to_its_end_line_only():
+    from feedback.detectors.legacy import LAYOUTS, _run
+
+    (smail,) = [layout for layout in LAYOUTS if layout.site == "Smail"]
+    report = "failed addresses follow:\n  pat@example.net\nmessage text follows:\nFrom: news@example.org\n"
+    found = _run(smail, report)
+    assert found is not None and found[0] == ["pat@example.net"]
+    assert _run(smail, "nothing here about pat@example.net\n") is None
+
+
+def test_one_letter_top_level_label_is_an_address():
+    # Old bounce parsers' test sites write "a@b.c"; RFC 1123 allows a one-letter label.
+    from feedback.parse import addresses
+
+    assert addresses("User mailbox exceeds allowed size: a@b.c") == ["a@b.c"]
+    assert addresses("see www.example.com/a@b for details") == []

@@ -308,3 +308,27 @@ def test_phrase_guards_never_change_an_answer():
     for _, phrases in R.TIER0 + R.TIER1 + R.TIER2:
         for text in samples:
             assert bool(phrases.search(text)) == bool(phrases._rx.search(text))
+
+
+# Mail::DeliveryStatus::BounceParser 1.543's _std_reason wordings the tables had missed,
+# in replies written the way those MTAs write them (no status code given).
+@pytest.mark.parametrize(
+    ("diag", "reason"),
+    [
+        ("User mailbox exceeds allowed size: jo@example.net", "mailboxfull"),  # IMail
+        ("550 Benutzer hat zuviele Mails auf dem Server", "mailboxfull"),
+        ("pat@example.net has exceeded its disk space limit", "mailboxfull"),
+        ("550 No mailbox found for pat@example.net", "userunknown"),
+        ("550 user mail-box not found", "userunknown"),
+        ("553 sorry, that address is not known here", "userunknown"),
+        ("550 MailFoundry doesn't handle mail for that user", "userunknown"),
+    ],
+)
+def test_mdsbp_wordings(diag: str, reason: str) -> None:
+    assert R.phrase_reason(R.fold(diag)) == reason
+
+
+def test_stated_size_refusal_beats_a_policy_status():
+    # "Class=size" names the cause; 5.7.1 alone would read as a security refusal.
+    diag = "554 5.7.1 Message Rejected Class=size limit=10485760 Subclass=reject size=12582912"
+    assert R.decide("5.7.1", diag).reason == "mesgtoobig"

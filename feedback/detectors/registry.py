@@ -10,9 +10,9 @@ from .dsn import DSNDetector, InlineDSNDetector, NestedDSNDetector
 from .exchange_legacy import ExchangeLegacyDetector
 from .fml import FMLDetector
 from .googlegroups import GoogleGroupsDetector
-from .imail import IMailDetector
 from .interscan import InterScanDetector
 from .james import JamesDetector
+from .legacy import LegacyLayoutDetector
 from .mailmarshal import MailMarshalDetector
 from .mdn import MDNDetector
 from .mta_codes import MTACodesDetector
@@ -36,9 +36,9 @@ DETECTORS: tuple[Detector, ...] = (
     ExchangeLegacyDetector(),  # Exchange 5.5-2003 text NDRs (X.400 recipient lines too)
     InterScanDetector(),  # Trend Micro InterScan gateways' own notices
     MailMarshalDetector(),  # MailMarshal SMTP / Trustwave SEG notices (Sisimai Lhost::MailMarshal)
-    IMailDetector(),  # Ipswitch IMail's "Undeliverable Mail" (Sisimai Lhost::IMailServer)
     JamesDetector(),  # Apache James / Verizon vtext.com notices (Sisimai Lhost::ApacheJames, Lhost::Verizon)
     FMLDetector(),  # fml mailing-list refusals (Sisimai Lhost::FML)
+    LegacyLayoutDetector(),  # old site layouts (flufl.bounce, MDSBP); reads `text` itself: keep it just before
     TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched

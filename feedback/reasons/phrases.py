@@ -242,6 +242,11 @@ TIER1: list[tuple[str, Phrases]] = [
             r"recipient reached disk quota",
             r"inbox is full",
             r"storage (?:is )?full",
+            # Mail::DeliveryStatus::BounceParser 1.543 _std_reason over_quota:
+            # IMail, German Exim setups, Mirapoint.
+            r"user mailbox exceeds allowed size",
+            r"benutzer hat zuviele mails auf dem server",
+            r"exceeded its disk space limit",
         ),
     ),
     (
@@ -407,6 +412,10 @@ ADDRESS: list[tuple[str, Phrases]] = [
             r"destinataire inconnu",
             r"no existe (?:dicha persona|ese usuario)",
             r"nessun utente simile",
+            # Mail::DeliveryStatus::BounceParser 1.543 _std_reason user_unknown.
+            r"user mail-?box not found",
+            r"address(?: is)? not known here",
+            r"doesn'?t handle mail for that user",  # MailFoundry
             source="RFC 3463 3.2 X.1.1; RFC 5321 4.2.2 (550: mailbox not found); the MTA named beside a wording",
         ),
     ),
