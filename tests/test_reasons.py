@@ -177,6 +177,7 @@ ADDRESS_STATEMENTS = [
     ("550 Mailbox <kiji@example.org> was not found", "userunknown"),
     ("550 5.4.1 Account kiji@example.org does not exist at the organization this message was sent to", "userunknown"),
     ("550 <kiji@example.org> not found", "userunknown"),
+    ("192.0.2.1 does not like recipient. Remote host said: 550 <kiji@example.org> not found", "userunknown"),
     ("550 Address kiji@example.org is unknown", "userunknown"),
     ("553 sorry, this recipient is not in my validrcptto list (#5.7.1)", "userunknown"),  # qmail validrcptto
     ("553 sorry, badrcptto (#5.7.1)", "userunknown"),  # qmail badrcptto

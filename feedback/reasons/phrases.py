@@ -389,7 +389,7 @@ ADDRESS: list[tuple[str, Phrases]] = [
             # exist at the organization" (Exchange Online), "<kiji@example.org> not found".
             r"(?:user|mailbox|recipient|account|address|addressee) (?!(?:is|was|has|are|rejected|name)\b)"
             r"[<\"'(]?[^\s<>\"'()]{1,80}[>\"')]?:? (?:does ?n[o']t exist|doesnt exist|(?:was |is )?not found|(?:is )?unknown\b(?! domain))",
-            r"^(?:\d{3}[ -](?:\d\.\d{1,3}\.\d{1,3} )?)?<[^<>\s]+@[^<>\s]+>:? (?:not found|unknown)\b",
+            r"(?:^|\b[45]\d\d[ -](?:[45]\.\d{1,3}\.\d{1,3} )?)<[^<>\s]+@[^<>\s]+>:? (?:not found|unknown)\b",
             r"unknown virtual user",  # vpopmail's vdelivermail
             # qmail's badrcptto / validrcptto patches: the site's list of its mailboxes
             r"badrcptto",
