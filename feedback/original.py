@@ -34,6 +34,7 @@ ORIGINAL_MARKERS = re.compile(
     r"|--- original message ---"
     r"|\*\*\* ?(?:original|returned) message"
     r"|-+ ?forwarded message"
+    r"|\|-+ message (?:text|header) follows:"  # Smail 3 (notify.c's text_banner), Deutsche Telekom
     r")",
     re.I | re.M,
 )

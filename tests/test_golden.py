@@ -321,16 +321,17 @@ def test_golden(file, recipient, kind, status, reason, btype, subtype, detector)
 def test_every_detector_has_samples():
     from feedback.detectors.registry import DETECTORS
 
-    from .test_formats import FORMATS
+    from .test_formats import FORMATS, LAYOUTS
 
-    assert {d.name for d in DETECTORS} <= {row[7] for row in GOLDEN} | {row[3] for row in FORMATS}
+    samples = {row[7] for row in GOLDEN} | {row[3] for row in FORMATS} | {row[1] for row in LAYOUTS}
+    assert {d.name for d in DETECTORS} <= samples
 
 
 def test_every_fixture_is_in_the_table():
     # Format fixtures (test_formats.py) are tested for kind, recipients and detector.
-    from .test_formats import FORMATS
+    from .test_formats import FORMATS, LAYOUTS
 
-    names = {row[0] for row in GOLDEN} | {row[0] for row in FORMATS}
+    names = {row[0] for row in GOLDEN} | {row[0] for row in FORMATS} | {row[0] for row in LAYOUTS}
     assert names == {p.name for p in MESSAGES.glob("*.eml")}
 
 

@@ -71,7 +71,7 @@ CASES = [
         "userunknown",
     ),  # Mail.ru
     # ... but a loose wording yields to X.2.x, which says the mailbox exists (RFC 3463 3.3)
-    ("5.2.1", "550 5.2.1 Mailbox not available", {}, "filtered"),
+    ("5.2.1", "550 5.2.1 Mailbox not available", {}, "suspend"),  # X.2.1: disabled, not accepting
     # an address code other than "bad mailbox" is more precise than the words
     ("5.1.6", "551 not our user ... User unknown", {}, "hasmoved"),
     ("5.2.1", "550 5.2.1 <a@example.net>... User Unknown", {"command": "RCPT"}, "userunknown"),
@@ -167,6 +167,40 @@ MTA_SENTENCES = [
     ("192.0.2.1 does not like recipient. Remote host said: 550 sorry, no such user", "userunknown"),  # qmail: RCPT
     ("Sorry, no mailbox here by that name.", "userunknown"),  # qmail-local, on the mailbox host
 ]
+
+
+# The mailbox host's statement that the address does not exist, in the
+# shapes MTAs print it (the address named between the noun and the verdict),
+# and wordings that only sound alike.
+ADDRESS_STATEMENTS = [
+    ("550 user kiji does not exist", "userunknown"),
+    ("550 Mailbox <kiji@example.org> was not found", "userunknown"),
+    ("550 5.4.1 Account kiji@example.org does not exist at the organization this message was sent to", "userunknown"),
+    ("550 <kiji@example.org> not found", "userunknown"),
+    ("192.0.2.1 does not like recipient. Remote host said: 550 <kiji@example.org> not found", "userunknown"),
+    ("550 Address kiji@example.org is unknown", "userunknown"),
+    ("553 sorry, this recipient is not in my validrcptto list (#5.7.1)", "userunknown"),  # qmail validrcptto
+    ("553 sorry, badrcptto (#5.7.1)", "userunknown"),  # qmail badrcptto
+    ("vdeliver: Invalid or unknown virtual user 'kiji'", "userunknown"),  # vpopmail
+    ("550 Utilisateur inconnu", "userunknown"),
+    ("550 No existe ese usuario", "userunknown"),
+    ("550 The email address could not be found", "userunknown"),
+    ("550 Recipient address rejected: unknown domain name", "hostunknown"),
+    ("550 Mail domain mentioned in email address is unknown", "hostunknown"),
+    ("550 this server does not accept mail from sender@example.com", "rejected"),
+    ("550 Your IP address 192.0.2.1 is unknown", "blocked"),
+    ("550 Mailbox disabled for this recipient", "suspend"),
+    ("550 Inactive account", "suspend"),
+    ("552 user kiji is over diskspace quota", "mailboxfull"),
+    ("554 5.7.1 Message Rejected Class=size limit=15728640 Subclass=reject", "mesgtoobig"),
+    ("552 5.2.2 Mailbox size limit exceeded", "mailboxfull"),
+    ("550 sorry, that domain isn't in my list of allowed rcpthost", "norelaying"),
+]
+
+
+@pytest.mark.parametrize(("diag", "reason"), ADDRESS_STATEMENTS)
+def test_address_statements(diag: str, reason: str) -> None:
+    assert R.decide(None, diag).reason == reason
 
 
 @pytest.mark.parametrize(("diag", "reason"), MTA_SENTENCES)
@@ -275,3 +309,27 @@ def test_phrase_guards_never_change_an_answer():
     for _, phrases in R.TIER0 + R.TIER1 + R.TIER2:
         for text in samples:
             assert bool(phrases.search(text)) == bool(phrases._rx.search(text))
+
+
+# Mail::DeliveryStatus::BounceParser 1.543's _std_reason wordings the tables had missed,
+# in replies written the way those MTAs write them (no status code given).
+@pytest.mark.parametrize(
+    ("diag", "reason"),
+    [
+        ("User mailbox exceeds allowed size: jo@example.net", "mailboxfull"),  # IMail
+        ("550 Benutzer hat zuviele Mails auf dem Server", "mailboxfull"),
+        ("pat@example.net has exceeded its disk space limit", "mailboxfull"),
+        ("550 No mailbox found for pat@example.net", "userunknown"),
+        ("550 user mail-box not found", "userunknown"),
+        ("553 sorry, that address is not known here", "userunknown"),
+        ("550 MailFoundry doesn't handle mail for that user", "userunknown"),
+    ],
+)
+def test_mdsbp_wordings(diag: str, reason: str) -> None:
+    assert R.phrase_reason(R.fold(diag)) == reason
+
+
+def test_stated_size_refusal_beats_a_policy_status():
+    # "Class=size" names the cause; 5.7.1 alone would read as a security refusal.
+    diag = "554 5.7.1 Message Rejected Class=size limit=10485760 Subclass=reject size=12582912"
+    assert R.decide("5.7.1", diag).reason == "mesgtoobig"

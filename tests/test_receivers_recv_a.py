@@ -15,7 +15,11 @@ from feedback.reasons import fold
 from feedback.receivers import identify, receiver_rule
 from feedback.receivers.base import Receiver, Rule
 
+from . import test_receivers_recv_c as recv_c
+
 NAMES = ("google", "microsoft", "yahoo", "apple", "comcast", "cox", "charter", "att", "verizon", "godaddy", "zoho")
+# recv_c's receivers and rows get the same per-module checks.
+NAMES += recv_c.NAMES
 MODULES = {n: importlib.import_module(f"feedback.receivers.{n}") for n in NAMES}
 YAHOO_RULES: tuple[Rule, ...] = MODULES["yahoo"].RULES
 # Modules whose mailboxes Yahoo now hosts: they carry Yahoo's rules after their own.
@@ -139,7 +143,7 @@ ROWS: list[tuple[str, tuple[str | None, str], str, str]] = [
     ("google", GMAIL, "smtp; 451 4.4.2 Timeout - closing connection. a1b2c3 - gsmtp", "expired"),
     ("google", GMAIL, "smtp; 451 4.5.0 SMTP protocol violation. a1b2c3 - gsmtp", "syntaxerror"),
     ("google", GMAIL, "smtp; 421 4.3.0 Temporary System Problem. Try again later. a1b2c3 - gsmtp", "systemerror"),
-    ("google", GMAIL, "smtp; 421 4.7.0 Try again later, closing connection. (EHLO) a1b2c3 - gsmtp", "undefined"),
+    ("google", GMAIL, "smtp; 421 4.7.0 Try again later, closing connection. (EHLO) a1b2c3 - gsmtp", "blocked"),
     # Only the marker identifies Google here.
     ("google", (None, "reader@example.org"), "smtp; 550-5.1.1 The email account that you tried to reach does "
      "not exist. a1b2c3 - gsmtp", "userunknown"),
@@ -568,6 +572,9 @@ ROWS += [
     ("zoho", ZOHO, "smtp; 552 5.1.1 <reader@zoho.com> Mailbox delivery restricted by policy error",
      "policyviolation"),
 ]  # fmt: skip
+
+
+ROWS += recv_c.ROWS
 
 
 def _hit(mta: str | None, rcpt: str, text: str) -> tuple[Receiver, Rule] | None:

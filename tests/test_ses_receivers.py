@@ -87,7 +87,10 @@ def test_ses_dsn_with_a_receivers_reply(rcpt: str, mta: str, status: str, diag: 
 
 
 def _documented_replies() -> list[tuple[str, str | None, str, str, str]]:
-    """(receiver, remote MTA, recipient, reply, reason) of every row the receiver tables are tested with."""
+    """(receiver, remote MTA, recipient, reply, reason) of every row the receiver tables are tested with.
+
+    recv_a's ROWS include recv_c's (the receivers from Sisimai 5's Rhost index).
+    """
     from . import test_receivers_recv_a as a
     from . import test_receivers_recv_b as b
 

@@ -23,15 +23,29 @@ PARTIES = [
     ("553 5.1.8 <x@example.org>: Sender address rejected: Domain not found", {}, S.SENDER),
     ("550 Verification failed for <x@example.org>: sender verify failed", {}, S.SENDER),
     ("550 5.7.1 Domain of sender address x@example.org does not exist", {}, S.SENDER),
+    # the reverse-path's domain or user by other names
+    ("550 MAIL FROM domain does not exist", {}, S.SENDER),
+    ("550 Unknown user in MAIL FROM", {}, S.SENDER),
+    ("550 The sending domain does not exist", {}, S.SENDER),
+    ("550 Unable to verify sender: user unknown", {}, S.SENDER),
+    ("550 Return address does not exist", {}, S.SENDER),
+    ("550 Non-existent user in Return-Path", {}, S.SENDER),
+    ("550 Originator address unknown", {}, S.SENDER),
     # ... even where the reply also says the recipient was rejected: the sender is why
     ("550 5.1.1 Recipient rejected: sender domain example.org has no MX", {}, S.SENDER),
     # Our client: Postfix "Client host rejected", DNSBL refusals (RFC 5782)
     ("554 5.7.1 Client host rejected: cannot find your hostname", {}, S.HOST),
     ("550 5.1.0 blocked using zen.spamhaus.org", {}, S.HOST),
     ("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", {}, S.HOST),
+    ("550 Cannot resolve your hostname: Host not found", {}, S.HOST),
+    ("550 IP address not found in whitelist", {}, S.HOST),
+    ("550 EHLO domain does not exist", {}, S.HOST),
     # The receiving system failed: RFC 3464 X-Unix diagnostic, loops, local delivery agent
     ("user unknown", {"diagnostic_type": "X-Unix"}, S.SYSTEM),
     ("554 5.4.6 mail loop: too many hops; user unknown", {}, S.SYSTEM),
+    # The message: its authentication (SPF, DKIM, DMARC) or a header field it carries
+    ("550 5.7.1 Unauthenticated email is not accepted due to DMARC policy", {}, S.MESSAGE),
+    ("550 Invalid address in From header", {}, S.MESSAGE),
     # The recipient: named, answered RCPT TO, or "Recipient address rejected"
     (f"550 5.1.1 <{RCPT}>: Recipient address rejected: User unknown", {}, S.RECIPIENT),
     ("550 user unknown", {"command": "RCPT"}, S.RECIPIENT),
@@ -68,9 +82,19 @@ GATED = [
     ("5.1.1", "user unknown", {"diagnostic_type": "X-Unix"}, "mailererror", "Transient"),
     ("5.0.0", "554 mail loop detected: no such user", {}, "systemerror", "Transient"),
     ("5.1.1", "550 5.1.1 user unknown", {"command": "HELO"}, "blocked", "Transient"),
+    ("5.0.0", "550 Invalid address in From header", {}, "contenterror", "Transient"),
+    ("5.0.0", "550 No such user: SPF check failed for example.org", {}, "authfailure", "Transient"),
+    # loose wordings name no address: SPF records, HELO names and DNS entries are not mailboxes
+    ("5.0.0", "550 Your SPF record is not valid", {}, "onhold", "Transient"),
+    ("5.0.0", "550 The domain example.com is not listed in our DNS", {}, "blocked", "Transient"),
+    # under X.7.x (security or policy) RFC 5321's own "mailbox unavailable" is not a missing mailbox
+    ("5.7.1", "550 5.7.1 Requested action not taken: mailbox unavailable", {}, "securityerror", "Transient"),
     # the recipient's own address: Permanent stays
     ("5.1.1", f"550 5.1.1 <{RCPT}>: Recipient address rejected: User unknown", {}, "userunknown", "Permanent"),
     ("5.0.0", "550 No such user here", {}, "userunknown", "Permanent"),
+    ("5.0.0", "550 Recipient address kiji@example.net is not valid", {}, "userunknown", "Permanent"),
+    ("5.0.0", "550 Recipient not listed in our directory", {}, "userunknown", "Permanent"),
+    ("5.7.1", f"554 5.7.1 <{RCPT}>: Recipient address rejected: Access denied", {}, "userunknown", "Permanent"),
 ]
 
 

@@ -27,7 +27,9 @@ from ..reasons import clean_status, find_command
 from .base import Detection, Finding
 from .text import recipient_blocks, report_text
 
-DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
+# XWall (an Exchange gateway) labels its delivery-status part "message/xdelivery-status"
+# (Mail::DeliveryStatus::BounceParser's p_xdelivery_status reads it as the standard type).
+DSN_TYPES = ("message/delivery-status", "message/global-delivery-status", "message/xdelivery-status")
 # Fields that may repeat in one group (ARF: one Original-Rcpt-To per recipient).
 REPEATABLE = {"original-rcpt-to", "reported-uri", "authentication-results"}
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")

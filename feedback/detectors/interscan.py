@@ -34,6 +34,7 @@ _BANNER = re.compile(r"^\s*\*{3,}.*?\*{3,}\s*$", re.M)
 # "Sent <<< RCPT TO:<rcpt>" / "Received >>> 550 ..." (English and localized labels).
 _SENT = re.compile(r"^.*?<<<\s*([A-Z]{4})\b[^<]*<([^<>\s]+@[^<>\s]+)>", re.M)
 _RECEIVED = re.compile(r"^.*?>>>\s*([245]\d\d\b.*)$", re.M)
+_UNABLE = re.compile(r"\bunable to deliver message to <[^<>\s]+@[^<>\s]+>", re.I)
 
 
 def _is_interscan(msg: Parsed) -> bool:
@@ -77,8 +78,18 @@ class InterScanDetector:
             )
         if not findings:
             # "Unable to deliver message to <rcpt> (and other recipients in the same domain)".
+            # Sisimai's InterScanMSS and TrendMicro modules read this line as
+            # the next hop's refusal of the address: userunknown.
+            unable = bool(_UNABLE.search(text))
             for rcpt in addresses(text):
-                findings.append(Finding(recipient=rcpt, diagnostic=text[:2000], action="failed"))
+                findings.append(
+                    Finding(
+                        recipient=rcpt,
+                        diagnostic=text[:2000],
+                        action="failed",
+                        reason="userunknown" if unable else None,
+                    )
+                )
         if not findings:
             original = find_original(msg)
             to = addresses(decode_header(original.get("to"))) if original is not None else []

@@ -210,6 +210,11 @@ _HEAD_LINE = re.compile(
 
 # Sendmail's per-recipient verdict: "554 <rcpt@example.org>... 550 Host unknown".
 _SENDMAIL_LINE = re.compile(r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?<([^\s<>]+@[^\s<>]+)>\.\.\.")
+# Where a Sendmail verdict's text ends: the next verdict line, for a recipient or
+# for a host ("421 example.org (smtp)... Deferred"), or the next host's exchange.
+_VERDICT_LINE = re.compile(
+    r"^\s*(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?\S+(?: \([a-z]+\))?\.\.\. |while talking to |>>> |<<< )", re.I
+)
 
 
 def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
@@ -223,6 +228,7 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
     lines = report.split("\n")
     excluded = _excluded(msg)
     heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
+    sendmail_heads: set[int] = set()  # heads that are Sendmail's one-line verdicts
     echoed: set[int] = set()  # "To:" lines of an echoed header summary
     for i, line in enumerate(lines):
         if "@" not in line or _SENDER_CONTEXT.search(line.lower()):
@@ -242,6 +248,8 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         if _TO_LINE.match(line):
             echoed.add(i)
         heads.append((i, addr, line[m.end(1) :]))
+        if m.re is _SENDMAIL_LINE:
+            sendmail_heads.add(i)
     senders = _original_senders(msg)
     if any(h[1].lower() not in senders for h in heads):
         # A line naming the original's sender is the report quoting it, even
@@ -256,7 +264,21 @@ def _blocks(msg: Parsed, report: str) -> dict[str, str]:
         end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         if heads[n + 1 : n + 2] and heads[n + 1][1].lower() == addr.lower():
             end = heads[n + 1][0]
+        if i in sendmail_heads:
+            # Sendmail writes one verdict line per recipient and per host
+            # ("554 <rcpt>... 550 Host unknown", "550 example.org (smtp)...
+            # 550 Host unknown"): the next verdict line, or the next host's
+            # exchange, is another one's.
+            end = next((k for k in range(i + 1, end) if _VERDICT_LINE.match(lines[k])), end)
         body = [rest.strip(" \t:>\"'")] + [ln.strip() for ln in lines[i + 1 : end]]
+        if i in sendmail_heads:
+            # "While talking to mx.example.org: >>> MAIL From:<...> <<< 550
+            # Insecure Mail Relay" right above "554 <rcpt>... Remote protocol
+            # error": the exchange is the verdict's cause (Sendmail's transcript).
+            k = i
+            while k > 0 and lines[k - 1].lstrip().startswith((">>>", "<<<")):
+                k -= 1
+            body = [ln.strip() for ln in lines[k:i]] + body
         # A block ends at the first paragraph break after some text: what
         # follows is boilerplate ("Please check the address...").
         out: list[str] = []
@@ -345,10 +367,17 @@ class TextBounceDetector:
                 # about it (Gmail puts the remote answer two paragraphs down);
                 # some put the reason before the address, so fall back to all.
                 diag = _after(report, r)
-                if not diag or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
+                if blocks.get(r, "").startswith((">>>", "<<<")):
+                    # Sendmail: the exchange above the verdict line says why.
+                    diag = blocks[r]
+                elif not diag or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
                     diag = whole
-            elif len(diag) < 12 or not _SAYS_SOMETHING.search(diag):
-                diag = (diag + " " + whole).strip()
+            else:
+                named = _named_cause(report, r, diag, [o for o in recipients if o != r])
+                if named:
+                    diag = named
+                elif len(diag) < 12 or not _SAYS_SOMETHING.search(diag):
+                    diag = (diag + " " + whole).strip()
             final = original_case.get(r, r)
             sent_to = _generated_from(blocks.get(r, ""))
             if sent_to and any(f.recipient == sent_to for f in findings):
@@ -365,6 +394,25 @@ class TextBounceDetector:
                 )
             )
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
+
+
+def _says_why(text: str) -> bool:
+    return bool(find_status(text) or find_reply_code(text) or phrase_reason(fold(text)))
+
+
+def _named_cause(report: str, rcpt: str, block: str, others: list[str]) -> str | None:
+    """The line that names ``rcpt`` and gives a cause, where its own block gives
+    none or holds another recipient's answer: a list of recipients, then one
+    reply line per recipient ("SMTP:RCPT host ...: 553 5.3.0 <rcpt>... No such
+    user", Sisimai's X3 layout)."""
+    low = block.lower()
+    if _says_why(block) and not any(o in low for o in others):
+        return None
+    for line in report.split("\n"):
+        lowline = line.lower()
+        if rcpt in lowline and not any(o in lowline for o in others) and _says_why(line):
+            return _condense(line)
+    return None
 
 
 # MTAs name the address a failed one was redirected from (an alias, a

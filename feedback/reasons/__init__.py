@@ -20,8 +20,10 @@
 Throughout, **who is refused** (``subject``) gates Permanent: only a refusal
 about the recipient's address (``userunknown``, ``hostunknown``, ``hasmoved``,
 a 5xx ``notaccept``) is Permanent. When the reply is about our envelope
-sender, our sending host or a failure of the receiving system, the reason
-becomes ``rejected``, ``blocked`` or ``systemerror``, all Transient, however
+sender, our sending host, the message itself (its authentication or a
+header field) or a failure of the receiving system, the reason becomes
+``rejected``, ``blocked``, ``authfailure``/``contenterror`` or
+``systemerror``, all Transient, however
 the reply is worded or coded: "Permanent only when the address itself is bad"
 holds by construction.
 """
@@ -79,7 +81,12 @@ _PRECISE = TIER0 + TIER1
 # Reasons that say the address itself is bad: the only Permanent ones.
 ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "hasmoved", "notaccept"})
 # What a Permanent-looking reason becomes when the reply is about someone else.
-_NOT_THE_ADDRESS = {subject.SENDER: "rejected", subject.HOST: "blocked", subject.SYSTEM: "systemerror"}
+_NOT_THE_ADDRESS = {
+    subject.SENDER: "rejected",
+    subject.HOST: "blocked",
+    subject.SYSTEM: "systemerror",
+    subject.MESSAGE: "contenterror",
+}
 
 
 def decide(
@@ -129,6 +136,8 @@ def decide(
             reason = _NOT_THE_ADDRESS[party]
             if party == subject.SYSTEM and (diagnostic_type or "").upper() == "X-UNIX":
                 reason = "mailererror"
+            elif party == subject.MESSAGE and subject.AUTHENTICATION.search(text):
+                reason = "authfailure"
             rule = f"{rule}; not about the recipient's address: {why}"
             source = "feedback.reasons.subject (who is refused)"
 
@@ -223,9 +232,12 @@ def _reason(
             return _phrase(r, "over-the-code")
         return by_code, f"status {st}", RFC3463
     r = phrase_rule(text, TIER2)
-    if r is not None and not (r.reason == "userunknown" and st and st[1:4] == ".2."):
+    if r is not None and not (r.reason == "userunknown" and st and st[1:4] in (".2.", ".7.")):
         # ... but X.2.x says the mailbox exists (RFC 3463 3.3), which a loose
-        # wording ("mailbox not available") does not contradict.
+        # wording ("mailbox not available") does not contradict; X.7.x says
+        # the refusal is a security or policy decision (RFC 3463 3.8), which
+        # RFC 5321's own 550 text ("mailbox unavailable ... rejected for
+        # policy reasons") covers as well.
         return _phrase(r, "generic")
     if by_code:
         return by_code, f"status {st} (generic)", RFC3463

@@ -377,7 +377,7 @@ TIER1: list[tuple[str, Phrases]] = [
             r"exceeded (?:its|his|her|their)? ?(?:mailbox |disk )?quota",
             r"exceeding (?:its|their) (?:mailbox )?quota",
             r"exceeds? (?:the )?(?:mailbox |storage )?quota",
-            r"disk quota",
+            r"disk ?(?:space )?quota",
             r"exceeded storage allocation",
             r"(?:does not have|not) enough (?:storage )?space",
             r"user'?s space has been used up",
@@ -389,6 +389,11 @@ TIER1: list[tuple[str, Phrases]] = [
             r"recipient reached disk quota",
             r"inbox is full",
             r"storage (?:is )?full",
+            # Mail::DeliveryStatus::BounceParser 1.543 _std_reason over_quota:
+            # IMail, German Exim setups, Mirapoint.
+            r"user mailbox exceeds allowed size",
+            r"benutzer hat zuviele mails auf dem server",
+            r"exceeded its disk space limit",
         ),
     ),
     (
@@ -415,6 +420,10 @@ TIER1: list[tuple[str, Phrases]] = [
             r"taille limite du message atteinte",
             r"line limit exceeded",
             r"exceeds size limit",
+            # Any "size limit" named in a refusal ("Class=size limit=15728640",
+            # "over the size limit"): the mailbox's own limit is mailboxfull and
+            # is read before this (Sisimai Reason/MesgTooBig.pm indexes "size limit").
+            r"(?<!mailbox )\bsize limit\b",
             r"message exceeds (?:the )?(?:local |fixed |maximum )?size",
             r"size of the message exceeds",
         ),
@@ -440,6 +449,14 @@ TIER1: list[tuple[str, Phrases]] = [
             r"temporary locked",
             r"mailbox unavailable or access denied",
             r"disabled or discontinued",
+            # The mailbox exists but is switched off, in the wordings MTAs use
+            # for it (Sisimai Reason/Suspend.pm's index: "inactive account",
+            # "archived recipient", "user is terminated", "mailbox disabled").
+            r"inactive account",
+            r"archived recipient",
+            r"user is terminated",
+            r"mailbox (?:is )?disabled",
+            r"user or domain is disabled",
         ),
     ),
     (
@@ -462,7 +479,8 @@ TIER1: list[tuple[str, Phrases]] = [
             r"not an open relay",
             r"as a relay",
             r"we don'?t handle mail for",
-            r"that domain isn'?t in my list of allowed rcpthosts",
+            r"that domain isn'?t in my list of allowed rcpthosts?",
+            r"not a gateway",
             r"not configured to relay",
             r"email address is not verified",  # SES: sending identity not verified in that region
             r"not local host",
@@ -508,8 +526,43 @@ ADDRESS: list[tuple[str, Phrases]] = [
             r"resolver\.adr\.(?:ex)?recipnotfound",  # Exchange
             r"not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)",  # Lotus Domino
             r"ディレクトリには見つかりません",  # Domino, Japanese: "not found in the directory"
+            # Notes (Japanese) and Domino (French) for the same, as Sisimai's Notes and Domino modules list them.
+            r"ディレクトリのリストにありません",
+            r"non r.pertori. dans l'annuaire domino",
             r"\(000c05a6\)",  # Exchange 2000/2003 "The recipient name is not recognized"
             r"mail\.local: unknown user",  # Sendmail's local delivery agent
+            # The address named, then the verdict: "user kiji does not exist",
+            # "mailbox <kiji@example.org> was not found", "account kiji does not
+            # exist at the organization" (Exchange Online), "<kiji@example.org> not found".
+            r"(?:user|mailbox|recipient|account|address|addressee) (?!(?:is|was|has|are|rejected|name)\b)"
+            r"[<\"'(]?[^\s<>\"'()]{1,80}[>\"')]?:? (?:does ?n[o']t exist|doesnt exist|(?:was |is )?not found|(?:is )?unknown\b(?! domain))",
+            r"(?:^|\b[45]\d\d[ -](?:[45]\.\d{1,3}\.\d{1,3} )?)<[^<>\s]+@[^<>\s]+>:? (?:not found|unknown)\b",
+            r"unknown virtual user",  # vpopmail's vdelivermail
+            # qmail's badrcptto / validrcptto patches: the site's list of its mailboxes
+            r"badrcptto",
+            r"not in my validrcptto list",
+            r"there is no one at this address",
+            r"no mailbox (?:found|by that name)",
+            r"mailbox (?:not present|invalid)\b",
+            r"address (?:could ?n[o']t|cannot|can ?not) be found",
+            r"e-?mail name is not found",
+            r"is wrong or no longer valid",
+            r"resolver\.adr\.recipient ?notfound",  # Exchange, spelled out
+            # Postfix smtpd answering RCPT from a recipient access(5) table's
+            # REJECT, and Exchange Online's Directory-Based Edge Blocking
+            # (550 5.4.1: the address is not in the organisation's directory):
+            # the refusal names the recipient's address alone, under 5.7.1 too.
+            r"recipient address rejected: access denied",
+            # "user unknown" in the languages of the MTAs that localise it
+            # (Sisimai Reason/UserUnknown.pm's index: French, Spanish, Italian).
+            r"utilisateur inconnu",
+            r"destinataire inconnu",
+            r"no existe (?:dicha persona|ese usuario)",
+            r"nessun utente simile",
+            # Mail::DeliveryStatus::BounceParser 1.543 _std_reason user_unknown.
+            r"user mail-?box not found",
+            r"address(?: is)? not known here",
+            r"doesn'?t handle mail for that user",  # MailFoundry
             source="RFC 3463 3.2 X.1.1; RFC 5321 4.2.2 (550: mailbox not found); the MTA named beside a wording",
         ),
     ),
@@ -644,6 +697,10 @@ TIER2: list[tuple[str, Phrases]] = [
             r"bad dns lookup error code",
             r"could not retrieve source address",
             r"no valid route to (?:remote mx|destination)",
+            # Exchange's "DNS records for the destination computer could not be
+            # found": the lookup failed, which a missing domain is only one cause
+            # of (Sisimai Reason/NetworkError.pm reads it so too).
+            r"dns records? for the destination",
             r"temporary failure in mx lookup",
         ),
     ),
@@ -662,6 +719,17 @@ TIER2: list[tuple[str, Phrases]] = [
     ("virusdetected", _rx(r"email rejected due to security policies")),  # Mimecast's content scanner
     ("filtered", _rx(r"preferences prevent messages from being delivered")),  # Facebook
     ("suspend", _rx(r"mailaddress is administrative?le?y disabled")),  # qmail-ldap
+    # Sending MTAs' own fixed wordings, as their Sisimai Lhost modules list them.
+    ("norelaying", _rx(r"due to the following smtp relay error", source="au by KDDI notices (Sisimai Lhost/KDDI.pm)")),
+    ("filtered", _rx(r"cannot route mail to user", source="IBM Domino (Sisimai Lhost/Domino.pm)")),
+    ("systemerror", _rx(r"several matches found in domino directory", source="IBM Domino (Sisimai Lhost/Domino.pm)")),
+    # qmail-remote.c: the greeting's HELO, or MAIL FROM, refused by the remote.
+    ("blocked", _rx(r"connected to \S+ but my name was rejected", source="qmail-remote.c (HELO refused)")),
+    ("rejected", _rx(r"connected to \S+ but sender was rejected", source="qmail-remote.c (MAIL FROM refused)")),
+    (
+        "exceedlimit",
+        _rx(r"the message exeeded the maximum size the user accepts", source="qmail-ldap patch (5.2.3)"),
+    ),
     (
         "mailererror",
         _rx(
@@ -683,7 +751,8 @@ TIER2: list[tuple[str, Phrases]] = [
         "notaccept",
         _rx(
             r"null ?mx",
-            r"does not accept (?:e-?)?mail",
+            # "... does not accept mail from <sender>" refuses the sender, not the host.
+            r"does not accept (?:e-?)?mail(?! from)",
             r"not accepting (?:network )?messages",
             r"host does not accept mail",
             r"no route for current request",
@@ -725,15 +794,16 @@ TIER2: list[tuple[str, Phrases]] = [
             r"#5\.1\.1",
             r"does not have an? (?:email|mail) ?(?:account|address)",
             r"we do not relay",
-            r"no valid recipients",
+            r"no valid recipients(?! from)",  # "no valid recipients from <our IP>" refuses the host
             r"requested action not taken: mailbox unavailable",
-            r"not listed in",
+            r"(?:user|recipient|address|mailbox|account|addressee)\b.{0,60}\bnot listed in",
+            r"not listed in (?:the |our )?(?:\S+ )?(?:directory|address book|user list|recipient list)",
             r"no such person",
             r"unknown address",
             r"address not present in directory",
             r"mailbox (?:is )?not (?:available|known)",
             r"this address no longer accepts mail",
-            r"is not valid",
+            r"(?:address|recipient|mailbox|user|account|addressee)(?: [<\"']?[^\s<>\"']+[>\"']?)? is not valid",
             r"(?:not|n't) an active address",
             source="RFC 5321 4.2.2 (550 text), RFC 3463 X.1.1; wordings indexed by Sisimai Reason/UserUnknown.pm",
         ),
@@ -765,7 +835,7 @@ TIER2: list[tuple[str, Phrases]] = [
         _rx(
             r"sender (?:address )?(?:rejected|refused|blacklisted|denied|is spammer|is in my black list|not pre-approved|verify failed)",
             r"sender (?:email )?address rejected",
-            r"(?:bad|invalid|bogus|unroutable) (?:sender|mail from|envelope sender)",
+            r"(?:bad|invalid|bogus|unroutable) (?:sender|mail from|envelope sender)(?! ip)",
             r"domain of sender address .* does not exist",
             r"sender domain (?:must exist|is empty|not found|does not exist|rejected)",
             r"null sender is not allowed",
@@ -774,6 +844,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"batv",
             r"backscatter",
             r"returned mail not accepted here",
+            r"does not accept (?:e-?)?mail from",  # "this server does not accept mail from <sender>"
             r"no third-party dsns",
             r"unsigned dsn",
             r"not allowed to post",
@@ -812,7 +883,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"the account or domain may not exist",
             r"unroutable domain",
             r"unroute?able (?:address|mail domain)",  # Exim: no router accepted the domain
-            r"dns (?:records? for the destination|lookup failed for)",
+            r"dns lookup failed for",
             r"nxdomain",
             r"domain not found",
             r"no mx or a record",
@@ -981,6 +1052,24 @@ TIER2: list[tuple[str, Phrases]] = [
             r"poor reputation",
             r"domain .*(?:has been )?(?:blocked|blacklisted)",
             r"service unavailable.*(?:client|host|ip)",
+            # Refusals that name our IP or host in other words (Sisimai
+            # Reason/Blocked.pm's index; Microsoft, Yahoo, qmail's rblsmtpd,
+            # Sendmail's srvrsmtp.c "Rejecting open proxy").
+            r"bad (?:sender )?ip",
+            r"accepting mail from your ip",
+            r"(?:network|ip) is on our block ?list",
+            r"sent from the following ip address",
+            r"listed as abusive",
+            r"\bin an? \S*rbl\b",
+            r"\bdnsbl\b",
+            r"(?:blocked|refused) - see https?:",
+            r"rejecting open proxy",
+            r"remotehost looks suspiciously like spammer",
+            r"(?:spams?|unwanted messages) (?:have been sent )?from (?:your|the following) ip",
+            r"from dynamic ips",
+            r"sending mta or the sender has not passed validation",
+            r"unexpected volume or user complaints",  # Yahoo's TS codes
+            r"no access from mail server",
         ),
     ),
     (

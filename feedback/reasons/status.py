@@ -23,7 +23,7 @@ STATUS_REASON: dict[str, str] = {
     "1.9": "systemerror",  # message relayed to non-compliant mailer
     "1.10": "notaccept",  # recipient address has null MX (RFC 7505)
     "2.0": "filtered",
-    "2.1": "filtered",  # mailbox disabled, not accepting messages
+    "2.1": "suspend",  # mailbox disabled, not accepting messages: it exists, switched off
     "2.2": "mailboxfull",
     "2.3": "exceedlimit",  # message length exceeds administrative limit
     "2.4": "filtered",  # mailing list expansion problem

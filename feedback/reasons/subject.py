@@ -12,6 +12,9 @@ its own delivery failed". The party is read from what the reply says:
   original's ``From``/``Return-Path`` are ours;
 - its own words ("Sender address rejected", Postfix; "sender verify failed",
   Exim; "Client host rejected", Postfix; "blocked using <list>", ...);
+- the message itself: its authentication (SPF, RFC 7208; DKIM, RFC 6376;
+  DMARC, RFC 7489) or a header field it carries ("Invalid address in From
+  header"): the same address takes another message;
 - a local delivery agent or loop failure (RFC 3463 X.4.6 routing loop; Postfix
   and Exim "local delivery failed"; a DSN's ``X-Unix`` diagnostic type): the
   receiving system failed, the address was never judged.
@@ -27,6 +30,7 @@ RECIPIENT = "recipient"
 SENDER = "sender"
 HOST = "host"
 SYSTEM = "system"
+MESSAGE = "message"
 
 # Postfix smtpd "Recipient address rejected"; RFC 5321 examples ("recipient
 # not found"); a reply naming the recipient's mailbox.
@@ -46,21 +50,41 @@ _SENDER_STATEMENT = GuardedPattern(
     r"|\bdomain of sender address"
     r"|\bsender(?:'s)? domain \S+ (?:has no|does not|doesn'?t|is not|not found|is unknown)"
     r"|\bmail from (?:address )?(?:rejected|refused|denied)"
+    # The reverse-path's domain by another name: "MAIL FROM domain does not
+    # exist", "Unknown user in MAIL FROM", "your/sending/From domain ..."
+    # (RFC 5321 3.3: the reverse-path is the sender's).
+    r"|\bmail ?from\b['\"]? (?:domain|address)\b|\bin mail from\b"
+    r"|\b(?:your|sending|sender'?s?|from|envelope) domain\b"
+    r"|\bverify (?:the )?sender\b"
+    # The sender's addresses by their roles: return (bounce) address and
+    # Return-Path (RFC 5321 4.4), Reply-To and originator (RFC 5322 3.6.2).
+    r"|\b(?:return|reply-?to|bounce|originator|originating) address\b|\breturn-path\b|\boriginator\b"
+    r"|\(sender\)|\bsender account\b"
     r"|\breturn[- ]path (?:address )?(?:rejected|invalid|unknown|refused)"
 )
 # Our client, not anyone's address: Postfix "Client host rejected", DNSBL
 # refusals (RFC 5782 lists), "your IP", reverse DNS checks.
 _HOST_STATEMENT = GuardedPattern(
     r"\bclient host\b|\bblocked using\b|\b(?:dns)?rbl\b|\bdnsbl\b|spamhaus|spamcop|sorbs|barracudacentral"
-    r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network)\b"
+    r"|\b(?:your|sending|connecting|source|client) (?:ip|host|server|mta|network|host ?name)\b"
     r"|\breverse dns\b|\bptr record"
+    # An IP address named is our client's, except qmail's "couldn't find a mail
+    # exchanger or IP address" for the recipient's domain.
+    r"|(?<!exchanger or )\bip address\b"
     # RFC 5321 4.1.1.1: the HELO/EHLO name is the client's, "Helo command rejected" (Postfix).
-    r"|\b(?:helo|ehlo) (?:command |name |hostname )?(?:rejected|refused|invalid|is invalid|not)"
+    r"|\b(?:helo|ehlo) (?:command |name |hostname |host |domain )?(?:rejected|refused|invalid|is invalid|not|unknown|does)"
 )
 _SYSTEM_STATEMENT = GuardedPattern(
     r"local delivery (?:agent )?fail|\b(?:mail|routing|forwarding|aliasing) loop|loops back to myself"
     r"|too many hops|\bconfiguration error|misconfigur"
 )
+# The message, not an address: its authentication results or one of its header fields.
+_MESSAGE_STATEMENT = re.compile(
+    r"\b(?:spf|dkim|dmarc)\b"
+    r"|\b(?:from|reply-to|date|message-id|subject) (?:header|field|line)\b"
+    r"|\bheader (?:from|field)\b"
+)
+AUTHENTICATION = re.compile(r"\b(?:spf|dkim|dmarc)\b")
 _EMAIL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # Amazon SES's own MAIL FROM (bounce) addresses: "<id>@<region>.amazonses.com"
 # ("Setting up a custom MAIL FROM domain", SES developer guide).
@@ -98,6 +122,9 @@ def refused_party(
     m = _HOST_STATEMENT.search(text)
     if m and not rcpt_named:
         return HOST, f'the reply is about our sending host ("{m.group(0)}")'
+    m = _MESSAGE_STATEMENT.search(text)
+    if m:
+        return MESSAGE, f'the reply is about the message ("{m.group(0)}")'
     if (diagnostic_type or "").upper() == "X-UNIX":
         return SYSTEM, "the local delivery program failed (diagnostic type X-Unix)"
     m = _SYSTEM_STATEMENT.search(text)

@@ -22,6 +22,10 @@ MODULES: tuple[str, ...] = (
     "barracuda",
     "ironport",
     "trendmicro",
+    "messagelabs",
+    # A forwarder: it answers for its customers' domains and relays the
+    # upstream server's own replies, which its table leaves alone.
+    "cloudflare",
     "google",
     "microsoft",
     "yahoo",
@@ -43,6 +47,9 @@ MODULES: tuple[str, ...] = (
     "nttdocomo",
     "zoho",
     "godaddy",
+    "facebook",
+    "iua",
+    "kddi",
 )
 
 RECEIVERS: tuple[Receiver, ...] = tuple(importlib.import_module(f"{__name__}.{m}").RECEIVER for m in MODULES)
@@ -123,6 +130,12 @@ def receiver_rule(remote_mta: str | None, recipient: str | None, text: str) -> t
     for rule in r.rules:
         if rule.rx.search(text):
             return r, rule
+    if r.relays:
+        upstream = identify(None, recipient, text)
+        if upstream is not None and upstream is not r:
+            for rule in upstream.rules:
+                if rule.rx.search(text):
+                    return upstream, rule
     return None
 
 

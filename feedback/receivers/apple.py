@@ -24,6 +24,8 @@ RULES: tuple[Rule, ...] = (
     Rule(r"recipient no longer on server", "hasmoved", SISIMAI),
     Rule(r"inactive email address", "userunknown", SISIMAI),
     Rule(r"user is over ?quota", "mailboxfull", SISIMAI),
+    # The recipient's domain takes no mail at all (a null MX, RFC 7505).
+    Rule(r"host/domain does not accept mail", "notaccept", SISIMAI),
     Rule(r"deferred due to excessive volume", "speeding", SISIMAI),
     Rule(r"rejected due to \S+ dmarc policy", "authfailure", SISIMAI),
     Rule(r"failing both spf and dkim", "authfailure", SISIMAI),

@@ -51,6 +51,10 @@ class Receiver:
     # A pattern only this provider writes, where a plain marker cannot say it
     # (Orange's "OFR004_104"-style codes).
     marker_pattern: str = ""
+    # A forwarder that passes the next server's reply back unchanged (Cloudflare
+    # Email Routing): when none of its own rules matches, the reply is read as
+    # that server's, found by the host, domain or markers in the text.
+    relays: bool = False
 
     @functools.cached_property
     def marker_rx(self) -> re.Pattern[str]:

@@ -29,6 +29,9 @@ RULES: tuple[Rule, ...] = (
     Rule(r"too many sessions from", "toomanyconn", ERROR_CODES),
     Rule(r"message threshold exceeded", "toomanyconn", ERROR_CODES),
     Rule(r"aup#cxmxrt\b", "speeding", ERROR_CODES),
+    # Sending limited or blocked for suspicious activity on the sender's own Cox account.
+    Rule(r"aup#cxthrt\b", "securityerror", ERROR_CODES),
+    Rule(r"aup#cxmj\b", "securityerror", ERROR_CODES),
     Rule(r"requested action aborted: try again later", "speeding", ERROR_CODES),
     Rule(r"aup#urlbl\d+\b", "spamdetected", ERROR_CODES),
     Rule(r"cox too many bad commands from", "blocked", ERROR_CODES),

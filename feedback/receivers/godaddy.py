@@ -36,6 +36,8 @@ RULES: tuple[Rule, ...] = (
     Rule(r"ib10[4-6]\b", "blocked", IB_CODES),
     Rule(r"ib103\b", "badreputation", IB_CODES),
     Rule(r"rbl reject", "blocked", BOUNCEBACKS),
+    # The reply links our IP's Spamhaus listing.
+    Rule(r"www\.spamhaus\.org/query/bl\?ip=", "blocked", "Sisimai Rhost/GoDaddy.pm, citing " + BOUNCEBACKS),
     # Plain bouncebacks.
     Rule(r"recipient not found", "userunknown", BOUNCEBACKS),
     Rule(r"account does not exist", "userunknown", BOUNCEBACKS),

@@ -16,6 +16,7 @@ from .base import Receiver, Rule
 
 SMTP_ERRORS = "https://support.google.com/a/answer/3726730"
 SENDER_GUIDELINES = "https://support.google.com/mail/answer/81126"
+SISIMAI = "Sisimai Rhost/Google.pm, citing " + SMTP_ERRORS
 
 RULES: tuple[Rule, ...] = (
     # The recipient address itself (the only Permanent ones).
@@ -27,11 +28,13 @@ RULES: tuple[Rule, ...] = (
     Rule(r"account that you tried to reach is inactive", "suspend", SMTP_ERRORS),
     Rule(r"inbox is out of storage space", "mailboxfull", SMTP_ERRORS),
     Rule(r"account that you tried to reach is over quota", "mailboxfull", SMTP_ERRORS),
+    Rule(r"email quota exceeded", "mailboxfull", SISIMAI),
     Rule(r"mail too quickly", "speeding", SMTP_ERRORS),
     Rule(r"mail at a rate that prevents additional messages", "speeding", SMTP_ERRORS),
     # The sender address.
     Rule(r"the sender address \S{0,254} ?is not a valid rfc ?5321 address", "rejected", SMTP_ERRORS),
     Rule(r"mail sending denied", "rejected", SMTP_ERRORS),
+    Rule(r"unauthenticated email is not accepted from this domain", "rejected", SISIMAI),
     Rule(r"mail relay denied", "norelaying", SMTP_ERRORS),
     Rule(r"invalid credentials for relay", "norelaying", SMTP_ERRORS),
     # Authentication (SPF, DKIM, DMARC) of our mail.
@@ -69,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"smtp relay limit exceeded", "speeding", SMTP_ERRORS),
     Rule(r"smtp relay sending limit exceeded", "speeding", SMTP_ERRORS),
     Rule(r"daily user sending limit exceeded", "speeding", SMTP_ERRORS),
+    Rule(r"daily sending quota exceeded", "speeding", SISIMAI),
     # The message: spam, policy, RFC 5322, size, loops.
     Rule(r"due to the nature of the content or the links within", "spamdetected", SMTP_ERRORS),
     Rule(r"likely unsolicited e?mail", "spamdetected", SMTP_ERRORS),
@@ -97,6 +101,14 @@ RULES: tuple[Rule, ...] = (
     Rule(r"tls required for rcpt domain", "securityerror", SMTP_ERRORS),
     Rule(r"must issue a starttls command first", "securityerror", SMTP_ERRORS),
     Rule(r"senders to use tls/ssl for smtp", "securityerror", SMTP_ERRORS),
+    Rule(r"starttls may not be repeated", "securityerror", SMTP_ERRORS),
+    # Gmail's own SMTP AUTH (a sender signing in to Gmail to relay): the sender's credentials.
+    Rule(r"too many login attempts", "securityerror", SISIMAI),
+    Rule(r"no identity changes permitted", "securityerror", SMTP_ERRORS),
+    Rule(r"application-specific password required", "securityerror", SISIMAI),
+    Rule(r"please log in (?:with|through) your web browser", "securityerror", SISIMAI),
+    Rule(r"username and password not accepted", "securityerror", SISIMAI),
+    Rule(r"authentication required\.", "securityerror", SMTP_ERRORS),
     Rule(r"connection expired, try reconnecting", "expired", SMTP_ERRORS),
     Rule(r"timeout - closing connection", "expired", SMTP_ERRORS),
     Rule(r"smtp protocol violation", "syntaxerror", SMTP_ERRORS),
@@ -104,6 +116,11 @@ RULES: tuple[Rule, ...] = (
     Rule(r"unrecognized command", "syntaxerror", SMTP_ERRORS),
     Rule(r"unimplemented command", "syntaxerror", SMTP_ERRORS),
     Rule(r"no data after bdat", "syntaxerror", SMTP_ERRORS),
+    Rule(r"ehlo/helo first", "syntaxerror", SMTP_ERRORS),
+    Rule(r"optional argument not permitted", "syntaxerror", SMTP_ERRORS),
+    Rule(r"unrecognized authentication type", "syntaxerror", SMTP_ERRORS),
+    Rule(r"xoauth is no longer supported", "syntaxerror", SISIMAI),
+    Rule(r"too many unauthenticated commands", "syntaxerror", SMTP_ERRORS),
     Rule(r"syntax error", "syntaxerror", SMTP_ERRORS),
     # Google's own side.
     Rule(r"temporary system problem", "systemerror", SMTP_ERRORS),
@@ -112,7 +129,9 @@ RULES: tuple[Rule, ...] = (
     Rule(r"mail server temporarily rejected", "systemerror", SMTP_ERRORS),
     Rule(r"multiple destination domains per transaction is unsupported", "systemerror", SMTP_ERRORS),
     Rule(r"domain policy size per transaction exceeded", "systemerror", SMTP_ERRORS),
-    Rule(r"try again later, closing connection", "undefined", SMTP_ERRORS),
+    # The page: "usually indicates a Denial of Service (DoS) for the SMTP relay at
+    # the HELO stage": our connection is refused for now, as Sisimai 5 reads it.
+    Rule(r"try again later, closing connection", "blocked", SMTP_ERRORS),
 )
 
 RECEIVER = Receiver(

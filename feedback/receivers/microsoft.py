@@ -25,10 +25,15 @@ EXS = (
 )
 OLC = "https://sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx"
 SISIMAI = "Sisimai Rhost/Microsoft.pm, citing " + OLC
+# Exchange 2007-2013 enhanced codes (Sisimai's ExchangeOnline.pm, from its Lhost::Exchange2007).
+SISIMAI_EX2007 = "Sisimai Rhost/ExchangeOnline.pm (Exchange 2007/2013 RESOLVER/QUEUE codes), citing " + EXS
+# Replies of older Exchange versions that the current pages no longer list.
+SISIMAI_EXS = "Sisimai Rhost/Microsoft.pm (previous versions of Exchange Server), citing " + EXS
 
 RULES: tuple[Rule, ...] = (
     # The recipient address itself (Permanent).
     Rule(r"resolver\.adr\.exrecipnotfound", "userunknown", EXS),
+    Rule(r"resolver\.adr\.exrecipientnotfound", "userunknown", SISIMAI_EX2007),
     Rule(r"resolver\.adr\.recipnotfound", "userunknown", EXS),
     Rule(r"resolver\.adr\.x400recipnotfound", "userunknown", EXS),
     Rule(r"resolver\.adr\.recipientnotfound", "userunknown", EXO),
@@ -41,15 +46,22 @@ RULES: tuple[Rule, ...] = (
     Rule(r"storedrv\.submit; invalid recipient address", "userunknown", EXS),
     Rule(r"recipient address reserved by rfc 2606", "hostunknown", EXS),
     Rule(r"recipient addresses in single label domains not accepted", "hostunknown", EXS),
+    # Older Exchange: an X.400 address that does not resolve to a recipient.
+    Rule(r"5\.1\.2 invalid x\.400 address", "userunknown", SISIMAI_EXS),
     # The mailbox: refused recipient, full, too much mail.
     Rule(r"5\.7\.50[45]\b", "suspend", EXO),
     Rule(r"access denied, banned recipient", "suspend", EXO),
+    # Older Exchange: the mailbox exists but cannot be opened now.
+    Rule(r"5\.2\.1 mailbox cannot be accessed", "suspend", SISIMAI_EXS),
     Rule(r"5\.2\.2 submission quota exceeded", "speeding", EXO),
     Rule(r"sender's submission quota was exceeded", "speeding", EXO),
     Rule(r"5\.2\.2 .{0,40}?mailbox full", "mailboxfull", EXS),
     Rule(r"quotaexceededexception", "mailboxfull", EXS),
     Rule(r"storedrv\.deliver; recipient thread limit exceeded", "speeding", EXO),
     Rule(r"per hour message receive limit", "speeding", EXO),
+    Rule(r"the recipient has exceeded their limit for", "speeding", SISIMAI_EXS),
+    Rule(r"reached your daily limit for message recipients", "speeding", EXO),
+    Rule(r"access denied, tenant has exceeded threshold", "speeding", EXO),
     Rule(r"\.5\.3 too many recipients", "toomanyconn", EXO),
     # Outlook.com postmaster codes: rate and connection limits, policy blocks.
     Rule(r" rp-00[12]\b", "speeding", OLC),
@@ -73,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"must have a reverse dns record", "requireptr", EXO),
     Rule(r"has exceeded permitted limits within", "speeding", EXO),
     Rule(r"rate limited due to ip reputation", "badreputation", SISIMAI),
+    Rule(r"pfa agent busy, please try again", "systemerror", SISIMAI),
     Rule(r"4\.7\.(?:[56]\d\d|8[5-9]\d)\b", "blocked", EXO),
     # The sender address or account.
     Rule(r"access denied, spam abuse detected", "rejected", EXO),
@@ -81,6 +94,10 @@ RULES: tuple[Rule, ...] = (
     Rule(r"5\.1\.0 .{0,260}?sender denied", "rejected", EXS),
     Rule(r"5\.1\.7 invalid address", "rejected", EXS),
     Rule(r"5\.1\.7 unknown sender address", "rejected", EXS),
+    Rule(r"client blocked from sending from unregistered domains", "rejected", EXO),
+    # Older Exchange: our HELO name, or our IP outside the sending domain's allowed ones.
+    Rule(r"5\.5\.4 invalid domain name", "blocked", SISIMAI_EXS),
+    Rule(r"restrictdomainstoipaddresses or restrictdomainstocertificate", "blocked", SISIMAI_EXS),
     # Authentication and RFC 5322.
     Rule(r"must pass either spf or dkim validation", "authfailure", EXO),
     Rule(r"rejected because of sender policy framework violation", "authfailure", EXO),
@@ -113,18 +130,25 @@ RULES: tuple[Rule, ...] = (
     Rule(r"failed mta-sts validation", "securityerror", EXO),
     # The message.
     Rule(r"message size exceeds fixed maximum message size", "mesgtoobig", EXS),
+    Rule(r"message too big for system", "mesgtoobig", SISIMAI_EXS),
     Rule(r"resolver\.rst\.recipsizelimit", "mesgtoobig", EXS),
+    Rule(r"resolver\.rst\.recipientsizelimit", "mesgtoobig", SISIMAI_EX2007),
     Rule(r"5\.6\.11 invalid characters", "contenterror", EXO),
     Rule(r"barelinefeedsareillegal", "contenterror", EXO),
     Rule(r"too many related errors", "contenterror", EXS),
+    Rule(r"agent generated message depth exceeded", "contenterror", SISIMAI_EXS),
+    Rule(r"5\.5\.6 invalid message content", "contenterror", SISIMAI_EXS),
     # Routing, expiry and Exchange's own state.
     Rule(r"routing loop detected", "networkerror", EXO),
     Rule(r"hop count exceeded - possible mail loop", "networkerror", EXS),
     Rule(r"connection refused \[message=socket error", "networkerror", EXO),
     Rule(r"smtpsend\.dns\.nonexistentdomain", "networkerror", EXS),
+    Rule(r"smtpsend\.dns\.mxloopback", "networkerror", SISIMAI_EX2007),
+    Rule(r"5\.4\.4 invalid arguments", "networkerror", SISIMAI),
     Rule(r"4\.4\.7 message expired", "expired", EXO),
     Rule(r"4\.4\.7 message delayed", "expired", EXS),
     Rule(r"queue expired; message expired", "expired", EXS),
+    Rule(r"queue\.expired", "expired", SISIMAI_EX2007),
     Rule(r"5\.4\.300 message expired", "expired", EXO),
     Rule(r"4\.4\.1 connection timed out", "expired", EXS),
     Rule(r"insufficient system resources", "systemfull", EXS),
@@ -132,13 +156,23 @@ RULES: tuple[Rule, ...] = (
     Rule(r"4\.3\.2 service not active", "systemerror", EXS),
     Rule(r"system incorrectly configured", "systemerror", EXS),
     Rule(r"journaling on-premises messages", "systemerror", EXO),
+    # The organisation's directory: an ambiguous or broken recipient entry, not a missing one.
+    Rule(r"resolver\.adr\.(?:ambiguous|badprimary|invalidinsmtp)", "systemerror", SISIMAI_EX2007),
+    Rule(r"resolver\.adr\.recip(?:ient)?limit", "toomanyconn", SISIMAI_EX2007),
+    Rule(r"destination mailbox address ambiguous", "systemerror", SISIMAI_EXS),
+    Rule(r"mailing list expansion problem", "systemerror", SISIMAI_EXS),
+    Rule(r"misconfigured forwarding address", "systemerror", SISIMAI_EXS),
+    Rule(r"helo / ehlo requires domain address", "systemerror", SISIMAI_EXS),
+    Rule(r"temporary server error\. please try again later", "systemerror", SISIMAI),
+    Rule(r"message failed to be replicated", "systemerror", SISIMAI),
+    Rule(r"\(suspiciousremoteservererror\)", "systemerror", SISIMAI),
     Rule(r"send hello first", "syntaxerror", EXS),
     Rule(r"5\.3\.3 unrecognized command", "syntaxerror", EXS),
 )
 
 RECEIVER = Receiver(
     name="microsoft",
-    hosts=("protection.outlook.com", "outlook.com", "hotmail.com", "office365.com"),
+    hosts=("protection.outlook.com", "outlook.com", "hotmail.com", "office365.com", "exchangelabs.com"),
     domains=(
         "hotmail.com",
         "hotmail.co.uk",

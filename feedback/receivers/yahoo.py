@@ -45,6 +45,8 @@ RULES: tuple[Rule, ...] = (
     Rule(r"unresolvable rfc\.?532[12]", "rejected", ERROR_CODES),
     Rule(r"relaying denied for", "norelaying", SISIMAI),
     Rule(r"max message per connection reached", "toomanyconn", SISIMAI),
+    # "501 Syntax error in parameters or arguments": our SMTP command, not the address.
+    Rule(r"syntax error in parameters or arguments", "syntaxerror", SISIMAI),
     # "Resources temporarily unavailable": Yahoo's servers busy.
     Rule(r"resources temporarily unavailable", "systemerror", ERROR_CODES),
 )
