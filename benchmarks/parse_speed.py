@@ -74,6 +74,10 @@ def main() -> None:
             cpu = statistics.median(c for _, c in t)
             print(f"{name:>12}: median {wall:.2f} s wall, {cpu:.2f} s CPU ({cpu / n * 1e6:.0f} us a message)")
         if a.ref:
+            # The machine's speed drifts between runs: the ratio within each
+            # interleaved pair is steadier than the ratio of the medians.
+            ratios = [r[0] / t[0] for r, t in zip(times[a.ref], times["this"], strict=True)]
+            print(f"wall {a.ref} / this, per pair: median {statistics.median(ratios):.2f}x")
             same = outputs[a.ref] == outputs["this"]
             print(f"output identical to {a.ref}: {same}")
             if not same:
