@@ -66,7 +66,7 @@ FORMATS = [
     # Old site layouts (flufl.bounce's detectors, MDSBP's preprocessors): the recipients the
     # layout names, not the site's boilerplate, a directory entry or a help desk.
     ("legacy-llnl-address-mismatch.eml", "bounce", {"rkim@lab.example.gov"}, "legacy"),
-    ("legacy-phquery-directory.eml", "bounce", {"jdoe@yale.edu", "jdoe@cs.yale.edu"}, "text"),
+    ("legacy-phquery-directory.eml", "bounce", {"jdoe@yale.edu", "jdoe@cs.yale.edu"}, "legacy"),
     ("legacy-earthlink-quota.eml", "bounce", {"lee@example.net", "lee.home@example.net"}, "legacy"),
     ("legacy-imail-smtp32.eml", "bounce", {"jo@example.net", "kai@example.net"}, "legacy"),
     ("legacy-screen-names.eml", "bounce", {"skyler42@example.net", "mo.rivera@example.com"}, "legacy"),

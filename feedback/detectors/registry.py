@@ -39,7 +39,7 @@ DETECTORS: tuple[Detector, ...] = (
     JamesDetector(),  # Apache James / Verizon vtext.com notices (Sisimai Lhost::ApacheJames, Lhost::Verizon)
     FMLDetector(),  # fml mailing-list refusals (Sisimai Lhost::FML)
     LegacyLayoutDetector(),  # old site layouts (flufl.bounce, MDSBP); reads `text` itself: keep it just before
-    TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...), flufl.bounce for recipients
+    TextBounceDetector(),  # human-readable bounce (qmail, Exim, ...)
     UnsubscribeDetector(),  # RFC 2369 mailto unsubscribe: the user's opt-out
     AutoReplyDetector(),  # RFC 3834 and vacation marks; only once no bounce matched
 )

@@ -25,7 +25,7 @@ import re
 from ..mime import get_header
 from ..models import BOUNCE
 from ..original import find_marker
-from ..parse import ADDR_RE, Parsed, addresses, decode_header, normalise_address
+from ..parse import Parsed, addresses, decode_header, normalise_address
 from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from ..reasons.phrases import GuardedPattern
 from .autoreply import VACATION_SUBJECT
@@ -345,8 +345,6 @@ class TextBounceDetector:
             found = [a for a in addresses(report) if a.lower() not in excluded and not _is_daemon(a)]
             recipients = [a.lower() for a in found[:1]] if found else []
         if not recipients:
-            recipients = _flufl_recipients(msg, excluded)
-        if not recipients:
             # The report names nobody (Verizon, Apache James): the returned
             # message's own To is the recipient when it names exactly one.
             from ..original import find_original
@@ -462,24 +460,6 @@ def _permanence(report: str) -> bool | None:
     if TEMPORARY_TEXT.search(head):
         return False
     return None
-
-
-def _flufl_recipients(msg: Parsed, excluded: set[str]) -> list[str]:
-    """flufl.bounce's detectors, as a last resort for recipients."""
-    try:
-        from flufl.bounce import all_failures
-    except ImportError:  # pragma: no cover - a declared dependency
-        return []
-    try:
-        temporary, permanent = all_failures(msg.msg)
-    except Exception:  # noqa: BLE001 - a third-party heuristic must not stop us
-        return []
-    out = []
-    for raw in list(permanent) + list(temporary):
-        a = normalise_address(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw))
-        if a and a.lower() not in excluded and not _is_daemon(a) and ADDR_RE.fullmatch(a):
-            out.append(a.lower())
-    return sorted(set(out))
 
 
 __all__ = ["TextBounceDetector", "looks_like_bounce", "recipient_blocks", "report_text"]
