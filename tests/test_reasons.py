@@ -188,6 +188,8 @@ ADDRESS_STATEMENTS = [
     ("550 Recipient address rejected: unknown domain name", "hostunknown"),
     ("550 Mail domain mentioned in email address is unknown", "hostunknown"),
     ("550 this server does not accept mail from sender@example.com", "rejected"),
+    ("550 5.7.510 Access denied, example.com does not accept email over IPv6", "securityerror"),
+    ("501 Bad address syntax.", "syntaxerror"),
     ("550 Your IP address 192.0.2.1 is unknown", "blocked"),
     ("550 Mailbox disabled for this recipient", "suspend"),
     ("550 Inactive account", "suspend"),

@@ -124,3 +124,36 @@ def test_utf8_in_a_delivery_status_field_is_read_as_utf8() -> None:
     data = ses_dsn("kiji@example.net", "mx.example.net", "5.1.1", "550 5.1.1 Postfach unbekannt \u2013 Empfänger")
     (e,) = classify(RawMessage(data=data, source="ses.eml"), ClassifierConfig())
     assert e.diagnostic_code is not None and "unbekannt \u2013 Empfänger" in e.diagnostic_code
+
+
+# Replies whose receiver's own page gives a soft cause but whose words, read without knowing
+# the receiver, say the address or its domain is gone (a status or wording that only the
+# receiver's table can overrule): the generic tables read them as the words say.
+_ONLY_THE_RECEIVER_KNOWS = {
+    "550 5.7.504 [reader@example.com]: Recipient address rejected: Access denied",  # Microsoft: banned
+    "554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain",
+    "554 5.4.4 Invalid arguments",
+    "554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS config error",
+    "552 5.1.1 <reader@zoho.com> Mailbox delivery restricted by policy error",  # Zoho: its policy
+    "550 : User unknown",  # KDDI: the recipient's filter
+    "503 User unknown",  # Mimecast: a bad command sequence
+}
+
+
+def test_an_unrecognised_receivers_soft_replies_stay_transient() -> None:
+    """Every documented reply of a soft cause, from a receiver we cannot recognise (unknown MX,
+    recipient at example.com), is not Permanent: the generic tables must not suppress a reader
+    for a cause that is not the address."""
+    from feedback.reasons.text import find_reply_code, find_status
+
+    wrong = []
+    for _name, _mta, rcpt, text, reason in _documented_replies():
+        reply = " ".join((text.split(";", 1)[1] if text.lower().startswith("smtp;") else text).split())
+        if reason in ("userunknown", "hostunknown", "hasmoved", "notaccept") or reply in _ONLY_THE_RECEIVER_KNOWS:
+            continue
+        code = find_status(reply.lower()) or f"{(find_reply_code(reply) or '550')[0]}.0.0"
+        data = ses_dsn("kiji@example.com", "mx.example.net", code, reply.replace(rcpt, "kiji@example.com"))
+        (e,) = classify(RawMessage(data=data, source="ses.eml"), ClassifierConfig())
+        if e.bounce_type == "Permanent":
+            wrong.append((reason, e.reason, reply))
+    assert wrong == []

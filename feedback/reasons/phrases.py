@@ -751,8 +751,9 @@ TIER2: list[tuple[str, Phrases]] = [
         "notaccept",
         _rx(
             r"null ?mx",
-            # "... does not accept mail from <sender>" refuses the sender, not the host.
-            r"does not accept (?:e-?)?mail(?! from)",
+            # "... does not accept mail from <sender>" refuses the sender, and
+            # "... over IPv6" our connection, not the domain.
+            r"does not accept (?:e-?)?mail(?! from| over| via| using)",
             r"not accepting (?:network )?messages",
             r"host does not accept mail",
             r"no route for current request",
@@ -779,7 +780,8 @@ TIER2: list[tuple[str, Phrases]] = [
         _rx(
             r"invalid (?:address|e-?mail address)",
             r"recipient (?:address )?(?:is )?invalid",
-            r"(?:bad|illegal)[ _](?:destination[ _])?(?:mailbox|recipient|address)",
+            # ... but "bad address syntax" is RFC 5321's 501, a malformed command argument
+            r"(?:bad|illegal)[ _](?:destination[ _])?(?:mailbox|recipient|address)(?! syntax)",
             r"mailbox (?:unavailable|not available|is unavailable)",
             r"address (?:invalid|not valid)",
             r"recipient address rejected: (?:unknown(?! domain)|invalid|user|no such|undeliverable|access denied)",
