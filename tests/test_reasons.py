@@ -190,6 +190,10 @@ ADDRESS_STATEMENTS = [
     ("550 this server does not accept mail from sender@example.com", "rejected"),
     ("550 5.7.510 Access denied, example.com does not accept email over IPv6", "securityerror"),
     ("501 Bad address syntax.", "syntaxerror"),
+    ("Sorry, I couldn't find any host named example.org. (#5.1.2)", "hostunknown"),  # qmail-remote
+    ("452 Requested action not taken: mailbox unavailable (not enough free space)", "systemfull"),
+    ("No MX found for domain example.org", "networkerror"),  # OpenSMTPD
+    ("LMTP error after end of data: 451 4.3.0 Temporary failure", "systemerror"),  # Exim to its store
     ("550 Your IP address 192.0.2.1 is unknown", "blocked"),
     ("550 Mailbox disabled for this recipient", "suspend"),
     ("550 Inactive account", "suspend"),

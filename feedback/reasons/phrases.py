@@ -645,6 +645,7 @@ TIER2: list[tuple[str, Phrases]] = [
         "hostunknown",
         _rx(
             r"all host address lookups failed permanently",  # Exim
+            r"couldn'?t find any host (?:named|by that name)",  # qmail-remote.c: "(#5.1.2)"
             r"all relevant mx records point to non-existent hosts",  # Exim
             r"dns error: domain name not found",  # Gmail
             r"dns error: dns server returned answer with no data",  # Gmail: no MX and no A
@@ -745,7 +746,14 @@ TIER2: list[tuple[str, Phrases]] = [
     ),
     (
         "systemfull",
-        _rx(r"mail system full", r"system (?:is )?full", r"out of (?:disk )?space", r"no space left"),
+        # "mailbox unavailable (not enough free space)": the server's disk, not the address (qmail clones).
+        _rx(
+            r"mail system full",
+            r"system (?:is )?full",
+            r"out of (?:disk )?space",
+            r"no space left",
+            r"not enough free space",
+        ),
     ),
     (
         "notaccept",
@@ -1005,6 +1013,7 @@ TIER2: list[tuple[str, Phrases]] = [
         "networkerror",
         _rx(
             r"(?<!aliasing/)(?:mail|forwarding|routing) loop",  # Sendmail's aliasing loop is its own error
+            r"no mx found for (?:domain|destination)",  # OpenSMTPD's MX lookup (Sisimai Lhost/OpenSMTPD.pm)
             r"loop (?:detected|count)",
             r"too many hops",
             r"hop count",
@@ -1102,6 +1111,7 @@ TIER2: list[tuple[str, Phrases]] = [
             r"interrupted system call",
             r"could not load drd for domain",  # MXLogic
             r"unable to contact ldap server",  # qmail-ldap
+            r"lmtp error after",  # Exim: the local store refused the hand-over (Sisimai Lhost/Exim.pm)
             r"queue file write error",
             r"can'?t create user output file",
             r"aliasing/forwarding loop",
