@@ -30,7 +30,6 @@ from email.message import Message
 
 from ..models import BOUNCE
 from ..parse import Parsed, addresses, normalise_address, part_text
-from ..reasons import find_reply_code, find_status, fold, phrase_reason
 from .base import Detection, Finding
 from .text import (
     TextBounceDetector,
@@ -42,6 +41,7 @@ from .text import (
     looks_like_bounce,
     recipient_blocks,
     report_text,
+    says_why,
 )
 
 # flufl.bounce's simplematch.VALID, narrowed to RFC 5322 atom characters and a
@@ -676,10 +676,6 @@ class LegacyLayoutDetector:
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
 
 
-def _says_why(text: str) -> bool:
-    return bool(find_status(text) or find_reply_code(text) or phrase_reason(fold(text)))
-
-
 def _names(line: str, rcpt: str) -> bool:
     low = line.lower()
     if rcpt.lower() in low:
@@ -695,15 +691,15 @@ def _diagnostic(rcpt: str, others: list[str], report: str, block: str) -> str:
     (a cause stated once for the whole list)."""
     lines = report.split("\n")
     for line in lines:
-        if _names(line, rcpt) and _says_why(line):
+        if _names(line, rcpt) and says_why(line):
             return _condense(line)
     if others:
-        if len(block) > 12 and _says_why(block):
+        if len(block) > 12 and says_why(block):
             return block
         # Another recipient's line gives that recipient's cause, not this one's.
         return _condense("\n".join(ln for ln in lines if not any(_names(ln, o) for o in others)))
     diag = _after(report, rcpt)
-    return diag if diag and _says_why(diag) else _condense(report)
+    return diag if diag and says_why(diag) else _condense(report)
 
 
 __all__ = ["LAYOUTS", "LegacyLayoutDetector"]

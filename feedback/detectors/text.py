@@ -368,7 +368,7 @@ class TextBounceDetector:
                 if blocks.get(r, "").startswith((">>>", "<<<")):
                     # Sendmail: the exchange above the verdict line says why.
                     diag = blocks[r]
-                elif not diag or not (find_status(diag) or find_reply_code(diag) or phrase_reason(fold(diag))):
+                elif not diag or not says_why(diag):
                     diag = whole
             else:
                 named = _named_cause(report, r, diag, [o for o in recipients if o != r])
@@ -394,7 +394,8 @@ class TextBounceDetector:
         return Detection(kind=BOUNCE, findings=findings, detector=self.name)
 
 
-def _says_why(text: str) -> bool:
+def says_why(text: str) -> bool:
+    """Whether ``text`` gives a cause: a status code, a reply code or a known phrase."""
     return bool(find_status(text) or find_reply_code(text) or phrase_reason(fold(text)))
 
 
@@ -404,11 +405,11 @@ def _named_cause(report: str, rcpt: str, block: str, others: list[str]) -> str |
     reply line per recipient ("SMTP:RCPT host ...: 553 5.3.0 <rcpt>... No such
     user", Sisimai's X3 layout)."""
     low = block.lower()
-    if _says_why(block) and not any(o in low for o in others):
+    if says_why(block) and not any(o in low for o in others):
         return None
     for line in report.split("\n"):
         lowline = line.lower()
-        if rcpt in lowline and not any(o in lowline for o in others) and _says_why(line):
+        if rcpt in lowline and not any(o in lowline for o in others) and says_why(line):
             return _condense(line)
     return None
 
