@@ -33,15 +33,15 @@ from ..parse import Parsed, addresses, normalise_address, part_text
 from .base import Detection, Finding
 from .text import (
     TextBounceDetector,
-    _after,
-    _condense,
-    _excluded,
-    _is_daemon,
-    _permanence,
+    condense,
+    excluded_addresses,
+    is_daemon,
     looks_like_bounce,
+    permanence,
     recipient_blocks,
     report_text,
     says_why,
+    text_after,
 )
 
 # flufl.bounce's simplematch.VALID, narrowed to RFC 5322 atom characters and a
@@ -625,8 +625,8 @@ class LegacyLayoutDetector:
         if not found:
             return None
         rcpts, region = found
-        excluded = _excluded(msg)
-        rcpts = [a for a in rcpts if a.lower() not in excluded and not _is_daemon(a)]
+        excluded = excluded_addresses(msg)
+        rcpts = [a for a in rcpts if a.lower() not in excluded and not is_daemon(a)]
         if not rcpts:
             return None
         # Where the generic reader names the same recipients, its per-recipient
@@ -646,7 +646,7 @@ class LegacyLayoutDetector:
             return generic
         # flufl.bounce calls every layout but the warnings a final failure;
         # a report that says it will retry is a delay all the same.
-        permanent = False if warning else _permanence(report) is not False
+        permanent = False if warning else permanence(report) is not False
         blocks = recipient_blocks(msg)
         complete = all(a.lower() in known for a in rcpts)
         findings: list[Finding] = []
@@ -692,14 +692,14 @@ def _diagnostic(rcpt: str, others: list[str], report: str, block: str) -> str:
     lines = report.split("\n")
     for line in lines:
         if _names(line, rcpt) and says_why(line):
-            return _condense(line)
+            return condense(line)
     if others:
         if len(block) > 12 and says_why(block):
             return block
         # Another recipient's line gives that recipient's cause, not this one's.
-        return _condense("\n".join(ln for ln in lines if not any(_names(ln, o) for o in others)))
-    diag = _after(report, rcpt)
-    return diag if diag and says_why(diag) else _condense(report)
+        return condense("\n".join(ln for ln in lines if not any(_names(ln, o) for o in others)))
+    diag = text_after(report, rcpt)
+    return diag if diag and says_why(diag) else condense(report)
 
 
 __all__ = ["LAYOUTS", "LegacyLayoutDetector"]

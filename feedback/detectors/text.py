@@ -169,7 +169,7 @@ def _report_text(msg: Parsed) -> str:
     return text[: h.start()] if h else text
 
 
-def _excluded(msg: Parsed) -> set[str]:
+def excluded_addresses(msg: Parsed) -> set[str]:
     """Addresses that are the bounce's own parties, never a failed recipient."""
     return msg.memo("excluded", lambda: _parties(msg))
 
@@ -226,7 +226,7 @@ def recipient_blocks(msg: Parsed, report: str | None = None) -> dict[str, str]:
 
 def _blocks(msg: Parsed, report: str) -> dict[str, str]:
     lines = report.split("\n")
-    excluded = _excluded(msg)
+    excluded = excluded_addresses(msg)
     heads: list[tuple[int, str, str]] = []  # (line index, address, rest of the line)
     sendmail_heads: set[int] = set()  # heads that are Sendmail's one-line verdicts
     echoed: set[int] = set()  # "To:" lines of an echoed header summary
@@ -316,7 +316,8 @@ def _attach_transcript_commands(lines: list[str], blocks: dict[str, str]) -> Non
                     blocks[addr] = f"{blocks[addr]} {last}"
 
 
-def _is_daemon(addr: str) -> bool:
+def is_daemon(addr: str) -> bool:
+    """Whether ``addr`` is a mail system's own mailbox (MAILER-DAEMON, postmaster), never a recipient."""
     return bool(DAEMON_LOCAL.match(addr.split("@")[0])) and not addr.lower().startswith(("root@", "mail@", "system@"))
 
 
@@ -330,7 +331,7 @@ class TextBounceDetector:
             return None
         report = BOILERPLATE.sub(" ", report_text(msg))
         blocks = recipient_blocks(msg, report)
-        excluded = _excluded(msg)
+        excluded = excluded_addresses(msg)
         # The header names the failed recipients even when one is the sender itself.
         failed_hdr = addresses(msg.header("x-failed-recipients"))
         recipients: list[str] = list(blocks)
@@ -342,7 +343,7 @@ class TextBounceDetector:
             both = [a for a in recipients if a in hdr]
             recipients = both or recipients or hdr
         if not recipients:
-            found = [a for a in addresses(report) if a.lower() not in excluded and not _is_daemon(a)]
+            found = [a for a in addresses(report) if a.lower() not in excluded and not is_daemon(a)]
             recipients = [a.lower() for a in found[:1]] if found else []
         if not recipients:
             # The report names nobody (Verizon, Apache James): the returned
@@ -354,8 +355,8 @@ class TextBounceDetector:
             recipients = [to[0].lower()] if len(to) == 1 else []
         if not recipients:
             return None
-        whole = _condense(report)
-        permanent = _permanence(report)
+        whole = condense(report)
+        permanent = permanence(report)
         findings: list[Finding] = []
         original_case = {a.lower(): a for a in addresses(report) + failed_hdr}
         for r in recipients:
@@ -364,7 +365,7 @@ class TextBounceDetector:
                 # One recipient: everything the report says after naming it is
                 # about it (Gmail puts the remote answer two paragraphs down);
                 # some put the reason before the address, so fall back to all.
-                diag = _after(report, r)
+                diag = text_after(report, r)
                 if blocks.get(r, "").startswith((">>>", "<<<")):
                     # Sendmail: the exchange above the verdict line says why.
                     diag = blocks[r]
@@ -410,7 +411,7 @@ def _named_cause(report: str, rcpt: str, block: str, others: list[str]) -> str |
     for line in report.split("\n"):
         lowline = line.lower()
         if rcpt in lowline and not any(o in lowline for o in others) and says_why(line):
-            return _condense(line)
+            return condense(line)
     return None
 
 
@@ -440,21 +441,24 @@ BOILERPLATE = GuardedPattern(
 )
 
 
-def _after(report: str, rcpt: str) -> str:
+def text_after(report: str, rcpt: str) -> str:
+    """``report`` from the line that first names ``rcpt`` on, condensed; '' when it never names it."""
     i = report.lower().find(rcpt.lower())
     if i < 0:
         return ""
     start = report.rfind("\n", 0, i) + 1
-    return _condense(report[start:])
+    return condense(report[start:])
 
 
-def _condense(report: str) -> str:
+def condense(report: str) -> str:
+    """``report`` with runs of blanks and of empty lines folded, at most 4000 characters."""
     # Runs of blanks become one space: without a tab or two spaces in a row there are none.
     text = _BLANKS.sub(" ", report) if "\t" in report or "  " in report else report
     return _EMPTY_LINES.sub("\n", text).strip()[:4000]
 
 
-def _permanence(report: str) -> bool | None:
+def permanence(report: str) -> bool | None:
+    """Whether the report's own words call the failure permanent (True) or temporary (False); None when silent."""
     head = report[:3000].lower()
     if PERMANENT_TEXT.search(head):
         return True
@@ -463,4 +467,15 @@ def _permanence(report: str) -> bool | None:
     return None
 
 
-__all__ = ["TextBounceDetector", "looks_like_bounce", "recipient_blocks", "report_text"]
+__all__ = [
+    "TextBounceDetector",
+    "condense",
+    "excluded_addresses",
+    "is_daemon",
+    "looks_like_bounce",
+    "permanence",
+    "recipient_blocks",
+    "report_text",
+    "says_why",
+    "text_after",
+]
