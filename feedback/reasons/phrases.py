@@ -33,13 +33,14 @@ class Phrases:
     words is always run.
     """
 
-    __slots__ = ("pattern", "phrases", "source", "_branches")
+    __slots__ = ("pattern", "phrases", "source", "_branches", "_guarded")
 
     def __init__(self, phrases: tuple[str, ...], source: str = "") -> None:
         self.pattern = "|".join(f"(?:{p})" for p in phrases)
         self.phrases = phrases
         self.source = source
         self._branches: _Branches = [(_ANY, required_words(p), LazyPattern(p)) for p in phrases]
+        self._guarded: _Guarded | None = None  # laid out on the first search
 
     @property
     def _rx(self) -> re.Pattern[str]:
@@ -48,7 +49,9 @@ class Phrases:
 
     def search(self, text: str) -> bool:
         """Whether any phrase occurs in ``text`` (folded)."""
-        return _scan(_Guarded.of(self._branches), text) is not None
+        if self._guarded is None:
+            self._guarded = _Guarded(self._branches)
+        return _scan(self._guarded, text) is not None
 
 
 class LazyPattern:
@@ -88,8 +91,6 @@ class _Guarded:
 
     __slots__ = ("branches", "words", "owners")
 
-    _cache: dict[int, tuple[object, _Guarded]] = {}
-
     def __init__(self, branches: _Branches) -> None:
         self.branches = branches
         words: list[str] = []
@@ -100,14 +101,6 @@ class _Guarded:
                 owners.append(i)
         self.words = tuple(words)
         self.owners = tuple(owners)
-
-    @classmethod
-    def of(cls, branches: _Branches) -> _Guarded:
-        """The layout of ``branches``, built once per list."""
-        entry = cls._cache.get(id(branches))
-        if entry is None or entry[0] is not branches:
-            entry = cls._cache[id(branches)] = (branches, cls(branches))
-        return entry[1]
 
 
 def _scan(guarded: _Guarded, text: str) -> PhraseRule | None:
