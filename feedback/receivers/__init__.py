@@ -122,21 +122,24 @@ def identify(remote_mta: str | None, recipient: str | None, text: str) -> Receiv
     return None
 
 
+def _first_rule(r: Receiver, text: str) -> tuple[Receiver, Rule] | None:
+    for rule in r.rules:
+        if rule.rx.search(text):
+            return r, rule
+    return None
+
+
 def receiver_rule(remote_mta: str | None, recipient: str | None, text: str) -> tuple[Receiver, Rule] | None:
     """The identified receiver's first rule that matches ``text`` (folded), or None."""
     r = identify(remote_mta, recipient, text)
     if r is None:
         return None
-    for rule in r.rules:
-        if rule.rx.search(text):
-            return r, rule
-    if r.relays:
+    found = _first_rule(r, text)
+    if found is None and r.relays:
         upstream = identify(None, recipient, text)
         if upstream is not None and upstream is not r:
-            for rule in upstream.rules:
-                if rule.rx.search(text):
-                    return upstream, rule
-    return None
+            found = _first_rule(upstream, text)
+    return found
 
 
 __all__ = ["RECEIVERS", "Receiver", "Rule", "identify", "receiver_rule"]
