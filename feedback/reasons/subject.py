@@ -78,13 +78,13 @@ _SYSTEM_STATEMENT = GuardedPattern(
     r"local delivery (?:agent )?fail|\b(?:mail|routing|forwarding|aliasing) loop|loops back to myself"
     r"|too many hops|\bconfiguration error|misconfigur"
 )
+# The message's authentication results: ``decide`` tells authfailure from contenterror by them.
+AUTHENTICATION = re.compile(r"\b(?:spf|dkim|dmarc)\b")
 # The message, not an address: its authentication results or one of its header fields.
 _MESSAGE_STATEMENT = re.compile(
-    r"\b(?:spf|dkim|dmarc)\b"
-    r"|\b(?:from|reply-to|date|message-id|subject) (?:header|field|line)\b"
+    AUTHENTICATION.pattern + r"|\b(?:from|reply-to|date|message-id|subject) (?:header|field|line)\b"
     r"|\bheader (?:from|field)\b"
 )
-AUTHENTICATION = re.compile(r"\b(?:spf|dkim|dmarc)\b")
 _EMAIL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # Amazon SES's own MAIL FROM (bounce) addresses: "<id>@<region>.amazonses.com"
 # ("Setting up a custom MAIL FROM domain", SES developer guide).
