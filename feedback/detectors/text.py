@@ -329,8 +329,11 @@ class TextBounceDetector:
     def detect(self, msg: Parsed) -> Detection | None:
         if not looks_like_bounce(msg):
             return None
-        report = BOILERPLATE.sub(" ", report_text(msg))
-        blocks = recipient_blocks(msg, report)
+        raw = report_text(msg)
+        report = BOILERPLATE.sub(" ", raw)
+        # Without boilerplate (sub returns the same string) the blocks are the
+        # memoised ones that the legacy and DSN detectors read too: read once.
+        blocks = recipient_blocks(msg) if report is raw else recipient_blocks(msg, report)
         excluded = excluded_addresses(msg)
         # The header names the failed recipients even when one is the sender itself.
         failed_hdr = addresses(msg.header("x-failed-recipients"))
