@@ -1070,7 +1070,6 @@ TIER2: list[tuple[str, Phrases]] = [
             r"rejecting open proxy",
             r"remotehost looks suspiciously like spammer",
             r"(?:spams?|unwanted messages) (?:have been sent )?from (?:your|the following) ip",
-            r"from dynamic ips",
             r"sending mta or the sender has not passed validation",
             r"unexpected volume or user complaints",  # Yahoo's TS codes
             r"no access from mail server",
