@@ -639,16 +639,21 @@ class LegacyLayoutDetector:
             for a in (f.recipient, f.final_recipient, f.original_recipient):
                 if a:
                     known[a.lower()] = f
+        # Whether the generic reader named every recipient of the layout.
+        complete = all(a.lower() in known for a in rcpts)
         mapped = {id(known[a.lower()]) for a in rcpts if a.lower() in known}
-        same = generic is not None and all(a.lower() in known for a in rcpts) and len(mapped) == len(generic.findings)
-        if same and generic is not None and (not warning or all(f.permanent is False for f in generic.findings)):
+        if (
+            generic is not None
+            and complete
+            and len(mapped) == len(generic.findings)
+            and (not warning or all(f.permanent is False for f in generic.findings))
+        ):
             # The registry asks the generic reader next: its answer, read once.
             return generic
         # flufl.bounce calls every layout but the warnings a final failure;
         # a report that says it will retry is a delay all the same.
         permanent = False if warning else permanence(report) is not False
         blocks = recipient_blocks(msg)
-        complete = all(a.lower() in known for a in rcpts)
         findings: list[Finding] = []
         for r in rcpts:
             same_as = known.get(r.lower())
