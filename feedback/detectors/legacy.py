@@ -30,6 +30,7 @@ from email.message import Message
 
 from ..models import BOUNCE
 from ..parse import Parsed, addresses, normalise_address, part_text
+from ..reasons.phrases import LazyPattern
 from .base import Detection, Finding
 from .text import (
     TextBounceDetector,
@@ -57,8 +58,10 @@ _NOT_A_RECIPIENT_LINE = re.compile(
 _BRACKETED = re.compile(r"<([^>]*)>")
 
 
-def _c(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I | re.M)
+def _c(pattern: str) -> LazyPattern:
+    # Compiled on first use: most runs meet none of these layouts, and
+    # compiling them all would add to every start-up.
+    return LazyPattern(pattern, re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,9 @@ class Layout:
     """An introduction, the shape of a recipient line, and the line that ends the list."""
 
     site: str
-    start: re.Pattern[str]
-    end: re.Pattern[str]
-    addr: re.Pattern[str]
+    start: LazyPattern
+    end: LazyPattern
+    addr: LazyPattern
     warning: bool = False
 
 

@@ -55,21 +55,22 @@ class Phrases:
 
 
 class LazyPattern:
-    """A phrase compiled on its first search: a run needs few of the hundreds of
+    """A pattern compiled on its first search: a run needs few of the hundreds of
     phrases (their guard words rule the rest out), and compiling them all would
-    be most of the start-up time."""
+    be most of the start-up time. The legacy detector's layouts use it too."""
 
-    __slots__ = ("pattern", "_rx")
+    __slots__ = ("pattern", "flags", "_rx")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
+        self.flags = flags
         self._rx: re.Pattern[str] | None = None
 
     @property
     def rx(self) -> re.Pattern[str]:
         """The compiled pattern."""
         if self._rx is None:
-            self._rx = re.compile(self.pattern)
+            self._rx = re.compile(self.pattern, self.flags)
         return self._rx
 
     def search(self, text: str) -> re.Match[str] | None:
