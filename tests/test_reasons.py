@@ -193,6 +193,8 @@ ADDRESS_STATEMENTS = [
     ("Sorry, I couldn't find any host named example.org. (#5.1.2)", "hostunknown"),  # qmail-remote
     ("452 Requested action not taken: mailbox unavailable (not enough free space)", "systemfull"),
     ("No MX found for domain example.org", "networkerror"),  # OpenSMTPD
+    ("553 sorry, your remotehost looks suspiciously like spammer (#5.7.1)", "blocked"),  # qmail rblsmtpd
+    ("550 Too many spams from your IP", "blocked"),
     ("LMTP error after end of data: 451 4.3.0 Temporary failure", "systemerror"),  # Exim to its store
     ("550 Your IP address 192.0.2.1 is unknown", "blocked"),
     ("550 Mailbox disabled for this recipient", "suspend"),

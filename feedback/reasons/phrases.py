@@ -602,8 +602,6 @@ TIER2: list[tuple[str, Phrases]] = [
     (
         "notcompliantrfc",
         _rx(
-            r"not rfc ?5322 compliant",
-            r"rfcmessagenoncompliant",
             r"duplicate header",
             r"multiple (?:\w+ )?headers",
             r"not compliant with rfc",
@@ -815,7 +813,6 @@ TIER2: list[tuple[str, Phrases]] = [
     (
         "filtered",
         _rx(
-            r"refused due to recipient preferences",  # Facebook
             r"recipient is only accepting mail from specific",  # AOL
             r"message rejected due to user rules",
             r"(?:is|are) not accepting (?:any )?mail",
@@ -887,7 +884,6 @@ TIER2: list[tuple[str, Phrases]] = [
             r"the account or domain may not exist",
             r"unroutable domain",
             r"unroute?able (?:address|mail domain)",  # Exim: no router accepted the domain
-            r"dns lookup failed for",
             r"nxdomain",
             r"domain not found",
             r"no mx or a record",
@@ -909,6 +905,16 @@ TIER2: list[tuple[str, Phrases]] = [
             r"trop de connexions",
             r"throttl",
             r"numerous attempts",
+        ),
+    ),
+    # Our IP refused for the spam it sent: the host, not this message's content
+    # (qmail's rblsmtpd "your remotehost looks suspiciously like spammer"; Free's
+    # "too many spams from your IP"; Sisimai Reason/Blocked.pm's index).
+    (
+        "blocked",
+        _rx(
+            r"remotehost looks suspiciously like spammer",
+            r"(?:spams?|unwanted messages) (?:have been sent )?from (?:your|the following) ip",
         ),
     ),
     (
@@ -1054,7 +1060,6 @@ TIER2: list[tuple[str, Phrases]] = [
             r"(?:helo|ehlo) .*(?:rejected|invalid|refused|denied)",
             r"invalid (?:helo|ehlo)",
             r"greylist",
-            r"poor reputation",
             r"domain .*(?:has been )?(?:blocked|blacklisted)",
             r"service unavailable.*(?:client|host|ip)",
             # Refusals that name our IP or host in other words (Sisimai
@@ -1069,8 +1074,6 @@ TIER2: list[tuple[str, Phrases]] = [
             r"\bdnsbl\b",
             r"(?:blocked|refused) - see https?:",
             r"rejecting open proxy",
-            r"remotehost looks suspiciously like spammer",
-            r"(?:spams?|unwanted messages) (?:have been sent )?from (?:your|the following) ip",
             r"sending mta or the sender has not passed validation",
             r"unexpected volume or user complaints",  # Yahoo's TS codes
             r"no access from mail server",
