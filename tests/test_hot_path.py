@@ -284,3 +284,23 @@ def test_split_lines_cuts_at_lf_only(text: str) -> None:
     pieces = text.split("\n")
     expected = [p + "\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
     assert mime.split_lines(text) == expected
+
+
+def test_legacy_layouts_ruled_out_by_their_words_cannot_start() -> None:
+    """The legacy detector skips a layout whose introduction's words are absent: every layout
+    whose introduction does occur in a report is still tried, on every fixture's report and on
+    each introduction's own example (the layout's start pattern itself, unescaped words)."""
+    from feedback.detectors import legacy
+    from feedback.detectors.text import report_text
+
+    reports = [report_text(parse(p.read_bytes())) for p in sorted(MESSAGES.glob("*.eml"))]
+    reports += [" ".join(words) for _layout, words in legacy._guarded_layouts() if words]
+    hits = 0
+    for report in reports:
+        tried = set(map(id, legacy._layouts_in(report)))
+        for layout in legacy.LAYOUTS:
+            if layout.start.search(report):
+                hits += 1
+                assert id(layout) in tried, (layout.site, report[:200])
+    assert hits, "the reports exercise the layouts"
+    assert all(words for _layout, words in legacy._guarded_layouts()), "every layout is guarded"

@@ -24,13 +24,14 @@ introduction is in the report.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
+from functools import cache
 
 from ..models import BOUNCE
 from ..parse import Parsed, addresses, normalise_address, part_text
-from ..reasons.phrases import LazyPattern
+from ..reasons.phrases import LazyPattern, required_words, top_level_alternatives
 from .base import Detection, Finding
 from .text import (
     TextBounceDetector,
@@ -327,8 +328,31 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
-# One search tells whether any layout's introduction is in a report at all.
-_ANY_START = re.compile("|".join(f"(?:{layout.start.pattern})" for layout in LAYOUTS), re.I | re.M)
+def _start_words(layout: Layout) -> tuple[str, ...] | None:
+    """Lower-cased words one of which every match of the layout's introduction
+    contains (None: no such words, always search)."""
+    words: list[str] = []
+    for alt in top_level_alternatives(layout.start.pattern):
+        required = required_words(alt.removeprefix("\\b"))
+        if required is None or not all(w.isascii() for w in required):
+            return None
+        words.extend(w.lower() for w in required)
+    return tuple(dict.fromkeys(words))
+
+
+@cache
+def _guarded_layouts() -> tuple[tuple[Layout, tuple[str, ...] | None], ...]:
+    return tuple((layout, _start_words(layout)) for layout in LAYOUTS)
+
+
+def _layouts_in(report: str) -> Iterator[Layout]:
+    """The layouts whose introduction may occur in ``report``: a substring test
+    (in C) rules out the others before their patterns are searched. Only ASCII
+    text is ruled on: re.I lets a few other letters match ASCII ones."""
+    low = report.lower() if report.isascii() else None
+    for layout, words in _guarded_layouts():
+        if low is None or words is None or any(map(low.__contains__, words)):
+            yield layout
 
 
 def _clean(raw: str | None) -> str | None:
@@ -619,8 +643,8 @@ class LegacyLayoutDetector:
             found = special(msg, report)
             if found:
                 break
-        if not found and _ANY_START.search(report):
-            for layout in LAYOUTS:
+        if not found:
+            for layout in _layouts_in(report):
                 found = _run(layout, report)
                 if found:
                     warning = layout.warning
