@@ -31,7 +31,7 @@ from functools import cache
 
 from ..models import BOUNCE
 from ..parse import Parsed, addresses, normalise_address, part_text
-from ..reasons.phrases import LazyPattern, required_words, top_level_alternatives
+from ..reasons.phrases import LazyPattern, guard_words
 from .base import Detection, Finding
 from .text import (
     TextBounceDetector,
@@ -328,21 +328,9 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
-def _start_words(layout: Layout) -> tuple[str, ...] | None:
-    """Lower-cased words one of which every match of the layout's introduction
-    contains (None: no such words, always search)."""
-    words: list[str] = []
-    for alt in top_level_alternatives(layout.start.pattern):
-        required = required_words(alt.removeprefix("\\b"))
-        if required is None or not all(w.isascii() for w in required):
-            return None
-        words.extend(w.lower() for w in required)
-    return tuple(dict.fromkeys(words))
-
-
 @cache
 def _guarded_layouts() -> tuple[tuple[Layout, tuple[str, ...] | None], ...]:
-    return tuple((layout, _start_words(layout)) for layout in LAYOUTS)
+    return tuple((layout, guard_words(layout.start.pattern, fold=True)) for layout in LAYOUTS)
 
 
 def _layouts_in(report: str) -> Iterator[Layout]:

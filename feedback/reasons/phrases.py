@@ -240,6 +240,19 @@ def top_level_alternatives(pattern: str) -> list[str]:
     return alts
 
 
+def guard_words(pattern: str, *, fold: bool = False) -> tuple[str, ...] | None:
+    """Words one of which every match of ``pattern`` contains (lower-cased with
+    ``fold``, for re.I; then ASCII only), or None when some alternative has none."""
+    words: list[str] = []
+    for alt in top_level_alternatives(pattern):
+        # A leading \b only narrows the matches: the words after it are still required.
+        required = required_words(alt.removeprefix("\\b"))
+        if required is None or (fold and not all(w.isascii() for w in required)):
+            return None
+        words.extend(w.lower() if fold else w for w in required)
+    return tuple(dict.fromkeys(words)) or None
+
+
 class GuardedPattern:
     """A compiled pattern run only when a word that every match contains occurs.
 
@@ -261,16 +274,7 @@ class GuardedPattern:
             raise ValueError("only re.I is supported")
         self.rx = re.compile(pattern, flags)
         self._fold = bool(flags & re.I)
-        words: list[str] = []
-        for alt in top_level_alternatives(pattern):
-            # A leading \b only narrows the matches: the words after it are still required.
-            required = required_words(alt.removeprefix("\\b"))
-            if required is None or (self._fold and not all(w.isascii() for w in required)):
-                words = []
-                break
-            words.extend(w.lower() if self._fold else w for w in required)
-        # No guard when an alternative has no required word: always searched.
-        self.words: tuple[str, ...] | None = tuple(dict.fromkeys(words)) if words else None
+        self.words: tuple[str, ...] | None = guard_words(pattern, fold=self._fold)
 
     @property
     def pattern(self) -> str:
